@@ -29,15 +29,12 @@ const num = (min: number) =>
     .refine((n) => n >= min, `must be at least ${min}`);
 
 const url = z.string().trim().url('must be a URL such as http://host:port');
-const optionalUrl = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .pipe(url.optional());
+/** Unset and empty both mean "not configured". */
 const optional = z
   .string()
-  .transform((v) => (v.trim() === '' ? undefined : v.trim()))
-  .optional();
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalUrl = optional.pipe(url.optional());
 
 /** Every variable the program reads, with its default. The README's reference table mirrors this. */
 const schema = z.object({
@@ -63,6 +60,8 @@ const schema = z.object({
   REDIS_HOST: optional,
   REDIS_PORT: int(1, 65535).default(6379),
   REDIS_DB: int(0, 15).default(0),
+  /** Prefix of queue keys and pub/sub channels, so several deployments can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only').default('reflector'),
 
   SECRET_KEY: z.string().min(1, 'must not be empty').default('changeme-f02f86fd8b3e4fd892c6043e5a298e21'),
   AUTH_BACKEND: z.enum(['none', 'password', 'jwt']).default('none'),

@@ -1,1 +1,12 @@
 export {};
+export * from './audio/ffmpeg.ts';
+export * from './audio/probe.ts';
+export * from './audio/encode.ts';
+export * from './audio/waveform.ts';
+export * from './audio/pcm-window.ts';
+export * from './vad.ts';
+export * from './vad-batches.ts';
+export * from './engines/pocketsphinx.ts';
+export * from './wer.ts';
+export * from './transcribe-file.ts';
+export * from './types.ts';

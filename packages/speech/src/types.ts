@@ -40,6 +40,8 @@ export interface AsrEngine {
   /** 'basic' for the zero-download default, 'standard' or 'best' for downloaded models. */
   readonly quality: 'basic' | 'standard' | 'best';
   readonly languages: readonly string[] | 'any';
+  /** How many `transcribe` calls are worth running at once (e.g. one per core for a CPU engine). Default 1. */
+  readonly concurrency?: number;
   /** Recognise one clip of at most ~30 s of 16 kHz mono audio. */
   transcribe(pcm: Pcm, opts?: TranscribeOptions): Promise<TranscriptionResult>;
   close?(): Promise<void>;

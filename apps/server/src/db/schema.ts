@@ -50,6 +50,8 @@ export const transcripts = pgTable('transcript', {
   transcriptText: text('transcript_text'),
   error: text('error'),
   workflowRunId: text('workflow_run_id'),
+  /** Storage key of the uploaded original, kept until processing succeeds. */
+  uploadKey: text('upload_key'),
   /** Fields people edited by hand; reprocessing keeps them. */
   editedFields: jsonb('edited_fields').$type<string[]>().notNull().default([]),
   changeSeq: bigint('change_seq', { mode: 'number' }),

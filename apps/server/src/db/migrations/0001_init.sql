@@ -167,6 +167,7 @@ CREATE TABLE transcript (
   transcript_text text,
   error text,
   workflow_run_id text,
+  upload_key text,
   edited_fields jsonb NOT NULL DEFAULT '[]'::jsonb,
   change_seq bigint NOT NULL,
   search_vector_en tsvector GENERATED ALWAYS AS (

@@ -1,0 +1,62 @@
+// Access rules, in one place. Who may read, mutate or manage a transcript depends on the auth backend,
+// PUBLIC_MODE, the owner and the share mode.
+import type { FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import { forbidden, unauthorized } from '../errors.ts';
+
+export interface UserInfo {
+  /** Internal user id. */
+  sub: string;
+  email: string | null;
+}
+
+export interface TranscriptAccess {
+  user_id: string | null;
+  share_mode: string;
+  room_id?: string | null;
+}
+
+/** The signed-in user of a request, or null. Set by the authentication hook. */
+export function currentUser(request: FastifyRequest): UserInfo | null {
+  return (request as FastifyRequest & { user?: UserInfo | null }).user ?? null;
+}
+
+export function requireUser(request: FastifyRequest): UserInfo {
+  const user = currentUser(request);
+  if (!user) throw unauthorized();
+  return user;
+}
+
+/** Listing and search: anonymous callers only in public mode. */
+export function assertCanList(config: Config, user: UserInfo | null): void {
+  if (!user && !config.PUBLIC_MODE) throw unauthorized();
+}
+
+export function canRead(user: UserInfo | null, t: TranscriptAccess, sharedRoom = false): boolean {
+  if (t.user_id === null) return true;
+  if (user && user.sub === t.user_id) return true;
+  if (t.share_mode === 'public') return true;
+  if (t.share_mode === 'semi-private' && user) return true;
+  return sharedRoom && !!user;
+}
+
+export function assertCanRead(user: UserInfo | null, t: TranscriptAccess, sharedRoom = false): void {
+  if (!canRead(user, t, sharedRoom)) throw forbidden('Transcript access denied');
+}
+
+/** PATCH, DELETE, share settings: the owner only; anonymous transcripts can never be changed. */
+export function assertCanMutate(user: UserInfo | null, t: TranscriptAccess): void {
+  if (!user) throw unauthorized();
+  if (t.user_id === null || t.user_id !== user.sub) throw forbidden('Not authorized');
+}
+
+/** Participants and speakers: the owner only; anonymous transcripts are read-only for everyone. */
+export function assertCanEditSpeakers(user: UserInfo | null, t: TranscriptAccess): void {
+  assertCanMutate(user, t);
+}
+
+/** Upload, process, record: anyone who can read the transcript (anonymous creation in public mode). */
+export function assertCanFeed(user: UserInfo | null, t: TranscriptAccess): void {
+  assertCanRead(user, t);
+  if (t.user_id !== null && (!user || user.sub !== t.user_id)) throw forbidden('Not authorized');
+}

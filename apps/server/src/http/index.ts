@@ -1,0 +1,5 @@
+// Every route module of the API, registered in this order.
+import type { FastifyPluginAsync } from 'fastify';
+import { healthRoutes } from './health.ts';
+
+export const routeModules: FastifyPluginAsync[] = [healthRoutes];
