@@ -121,6 +121,8 @@ export interface Config extends Raw {
   redisUrl?: string;
   /** Seconds between periodic jobs; 0 means each job's own default. */
   beatPollInterval: number;
+  /** Absolute path of MODELS_DIR (default DATA_DIR/models). */
+  modelsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   return {
     ...raw,
     dataDir: path.resolve(raw.DATA_DIR),
+    modelsDir: path.resolve(raw.MODELS_DIR ?? path.join(raw.DATA_DIR, 'models')),
     redisUrl,
     beatPollInterval: raw.BEAT_POLL_INTERVAL ?? raw.CELERY_BEAT_POLL_INTERVAL ?? 0,
   };

@@ -22,5 +22,5 @@ export async function recogniseFile(path: string, engine: AsrEngine, opts: { lan
     }
     return engine.transcribe(pcm, { language: opts.language, signal: opts.signal });
   }
-  return transcribeFile(path, engine, { language: opts.language, signal: opts.signal });
+  return transcribeFile(path, engine, { language: opts.language, signal: opts.signal, durationSeconds: info.durationSeconds || undefined });
 }

@@ -11,6 +11,11 @@ import { ModelServiceTranslation } from './remote/model-service-translation.ts';
 import type { PublishFile } from './remote/publish-file.ts';
 import { PassthroughTranslation } from './translation/passthrough.ts';
 import { LlmTranslation } from './translation/llm.ts';
+import { listInstalledEngines, pickAsrModel, pickDiarizationModels, type InstalledEngine } from './models/select.ts';
+import { MANIFEST } from './models/manifest.ts';
+import { defaultModelsDir } from './models/store.ts';
+import { createSherpaAsrEngine } from './sherpa/asr.ts';
+import { createSherpaDiarizationEngine } from './sherpa/diarization.ts';
 
 export type Quality = 'none' | 'basic' | 'standard' | 'best';
 
@@ -98,13 +103,34 @@ export async function createAsrEngine(opts: SpeechEngineOptions): Promise<{ engi
   );
 }
 
-/** Downloaded sherpa-onnx models, best first, when the model manager and engines are available. */
-async function bestLocalAsr(_opts: SpeechEngineOptions): Promise<{ engine: AsrEngine; reason: string } | null> {
-  return null;
+function modelsDirOf(opts: SpeechEngineOptions): string {
+  return opts.modelsDir ?? defaultModelsDir();
 }
 
-async function localAsrByName(_name: string, _opts: SpeechEngineOptions): Promise<AsrEngine | null> {
-  return null;
+/** Installed and verified models; an unreadable models directory counts as none installed. */
+async function installedModels(opts: SpeechEngineOptions): Promise<InstalledEngine[]> {
+  try {
+    return await listInstalledEngines(modelsDirOf(opts));
+  } catch {
+    return [];
+  }
+}
+
+/** The best downloaded recogniser for the preferred language (English unless told otherwise). */
+async function bestLocalAsr(opts: SpeechEngineOptions): Promise<{ engine: AsrEngine; reason: string } | null> {
+  const installed = await installedModels(opts);
+  const language = opts.language ?? 'en';
+  const pick = pickAsrModel(installed, language) ?? installed.find((e) => e.kind === 'asr');
+  if (!pick) return null;
+  const engine = await createSherpaAsrEngine(pick.name, { modelsDir: modelsDirOf(opts) });
+  return { engine, reason: `best installed model for "${language}" in ${modelsDirOf(opts)}` };
+}
+
+async function localAsrByName(name: string, opts: SpeechEngineOptions): Promise<AsrEngine | null> {
+  const bundle = MANIFEST.find((b) => b.name === name);
+  if (!bundle || bundle.kind !== 'asr') return null;
+  // Throws 'model_missing' with the pull command when the model is not installed.
+  return createSherpaAsrEngine(name, { modelsDir: modelsDirOf(opts) });
 }
 
 export async function createDiarizationEngine(opts: SpeechEngineOptions): Promise<{ engine: DiarizationEngine | null; quality: Quality; reason: string }> {
@@ -117,6 +143,17 @@ export async function createDiarizationEngine(opts: SpeechEngineOptions): Promis
       quality: 'best',
       reason: `model service at ${url}`,
     };
+  }
+  if (backend === 'pyannote' || backend === 'sherpa') {
+    const engine = await createSherpaDiarizationEngine({ modelsDir: modelsDirOf(opts) });
+    return { engine, quality: 'best', reason: 'configured' };
+  }
+  if (backend === 'auto') {
+    const pair = pickDiarizationModels(await installedModels(opts));
+    if (pair) {
+      const engine = await createSherpaDiarizationEngine({ modelsDir: modelsDirOf(opts), ...pair });
+      return { engine, quality: 'best', reason: `installed models ${pair.segmentation} + ${pair.embedding}` };
+    }
   }
   throw new SpeechError(`unknown DIARIZATION_BACKEND "${opts.diarizationBackend}": use auto, classical, pyannote, modal or none`, 'unavailable');
 }

@@ -56,6 +56,7 @@ export async function* decodePcm(
     child.stdin.end();
   }
   const onAbort = () => child.kill('SIGKILL');
+  if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let pending: Buffer = Buffer.alloc(0);
   try {
@@ -66,14 +67,19 @@ export async function* decodePcm(
         pending = pending.subarray(blockBytes);
       }
     }
-    await exited;
+    try {
+      await exited;
+    } catch (err) {
+      // A kill on abort makes ffmpeg exit with an error; report the abort, not a broken file.
+      if (opts.signal?.aborted) throw new SpeechError('decode aborted', 'engine');
+      throw err;
+    }
     const usable = pending.length - (pending.length % 4);
     if (usable > 0) yield toFloat32(pending.subarray(0, usable));
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
-  if (opts.signal?.aborted) throw new SpeechError('decode aborted', 'engine');
 }
 
 function toFloat32(buf: Buffer): Float32Array {
