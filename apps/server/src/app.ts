@@ -11,6 +11,8 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { Authenticator } from './auth/authenticate.ts';
+import type { UserInfo } from './auth/policy.ts';
 import type { AppContext } from './context.ts';
 import { HttpError } from './errors.ts';
 import { routeModules } from './http/index.ts';
@@ -23,6 +25,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
   }
+  interface FastifyRequest {
+    /** The signed-in user, resolved once per request; null when anonymous. */
+    user: UserInfo | null;
+  }
 }
 
 export async function buildApp(ctx: AppContext): Promise<App> {
@@ -33,6 +39,18 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     // Uploads come as multipart streams handled by the upload route; nothing else needs big bodies.
   });
   app.decorate('ctx', ctx);
+  const authenticator = new Authenticator(ctx);
+  app.decorateRequest('user', null);
+  app.addHook('onRequest', async (request) => {
+    try {
+      request.user = await authenticator.authenticate(request);
+    } catch (err) {
+      // A WebSocket handshake is accepted and then closed with an application code (4401), which
+      // browsers can see; an HTTP 401 on the upgrade is opaque to them.
+      if (request.headers.upgrade?.toLowerCase() !== 'websocket') throw err;
+      request.user = null;
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -14,6 +14,7 @@ Roles (long-running):
 One-shot commands:
   migrate                       apply pending database migrations and exit
   models list|pull|verify|rm    manage downloadable speech models (see: reflector models --help)
+  create-admin                  hash a password, or create/update a user (see: reflector create-admin --help)
 
 Options:
   --port N        listen port (env PORT; server default 1250, transcription default 8000)
@@ -68,6 +69,7 @@ const commands: Record<string, Command> = {
     if (!run) throw new Error('the model manager is not available in this build');
     return run(argv);
   },
+  'create-admin': async (argv) => (await import('./commands/create-admin.ts')).createAdminCommand(argv),
 };
 
 export async function main(argv: string[]): Promise<void> {

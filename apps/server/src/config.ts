@@ -72,6 +72,10 @@ const schema = z.object({
   AUTH_JWT_ALGORITHM: z.string().default('RS256'),
   AUTH_JWT_PUBLIC_KEY: optional,
   AUTH_JWT_AUDIENCE: optional,
+  /** OIDC issuer whose discovery document gives the JWKS (e.g. an Authentik application URL). */
+  AUTH_JWT_ISSUER: optionalUrl,
+  AUTH_JWT_JWKS_URL: optionalUrl,
+  AUTHENTIK_ISSUER: optionalUrl,
 
   TRANSCRIPT_STORAGE_BACKEND: z
     .enum(['local', 'aws', ''])
@@ -110,6 +114,10 @@ const schema = z.object({
 
   UPLOAD_MAX_CHUNK_BYTES: int(1).default(1024 * 1024 * 1024),
   JOB_CONCURRENCY: int(1, 64).default(2),
+  /** With Redis: how long a running job's lock lasts without renewal; a dead worker's job is taken over after about this plus JOB_STALLED_INTERVAL_MS. */
+  JOB_LOCK_DURATION_MS: int(1000).default(20_000),
+  /** With Redis: how often workers look for jobs whose worker died. */
+  JOB_STALLED_INTERVAL_MS: int(500).default(10_000),
 });
 
 type Raw = z.infer<typeof schema>;

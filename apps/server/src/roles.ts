@@ -3,6 +3,7 @@
 import type { Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
 import { jobHandlers, resumeInterruptedTranscripts } from './jobs/handlers.ts';
+import { provisionAdmin } from './auth/provision.ts';
 import { startBeat } from './jobs/beat.ts';
 
 export type RoleName = 'all' | 'server' | 'worker' | 'beat' | 'migrate';
@@ -28,6 +29,7 @@ export async function startRole(name: Exclude<RoleName, 'migrate'>, config: Conf
       stops.push(startBeat(ctx));
     }
     if (serves) {
+      await provisionAdmin(ctx);
       const { buildApp } = await import('./app.ts');
       const app = await buildApp(ctx);
       const address = await app.listen({ port: config.PORT, host: config.HOST });

@@ -4,6 +4,7 @@
 import type { AsrEngine, DiarizationEngine, TranslationEngine } from './types.ts';
 import { SpeechError } from './types.ts';
 import { PocketsphinxEngine } from './engines/pocketsphinx.ts';
+import { ClassicalDiarizer } from './diarization/classical.ts';
 import { ModelServiceAsr } from './remote/model-service-asr.ts';
 import { OpenAiAsr } from './remote/openai-asr.ts';
 import { ModelServiceDiarization } from './remote/model-service-diarization.ts';
@@ -148,12 +149,20 @@ export async function createDiarizationEngine(opts: SpeechEngineOptions): Promis
     const engine = await createSherpaDiarizationEngine({ modelsDir: modelsDirOf(opts) });
     return { engine, quality: 'best', reason: 'configured' };
   }
+  if (backend === 'classical' || backend === 'basic') {
+    return { engine: new ClassicalDiarizer(), quality: 'basic', reason: 'configured' };
+  }
   if (backend === 'auto') {
     const pair = pickDiarizationModels(await installedModels(opts));
     if (pair) {
       const engine = await createSherpaDiarizationEngine({ modelsDir: modelsDirOf(opts), ...pair });
       return { engine, quality: 'best', reason: `installed models ${pair.segmentation} + ${pair.embedding}` };
     }
+    return {
+      engine: new ClassicalDiarizer(),
+      quality: 'basic',
+      reason: 'no diarization models installed; classical engine (pull pyannote-segmentation-3.0 and wespeaker-resnet34-lm for better results)',
+    };
   }
   throw new SpeechError(`unknown DIARIZATION_BACKEND "${opts.diarizationBackend}": use auto, classical, pyannote, modal or none`, 'unavailable');
 }

@@ -20,3 +20,8 @@ export { SherpaProcess, type SherpaProcessOptions } from './sherpa/child-process
 export { SherpaAsrEngine, createSherpaAsrEngine, buildRecognizerConfig, type SherpaAsrModel, type SherpaEngineOptions, type SherpaTranscriptionResult } from './sherpa/asr.ts';
 export { SherpaDiarizationEngine, createSherpaDiarizationEngine, type SherpaDiarizationModels, type SherpaDiarizationOptions } from './sherpa/diarization.ts';
 export { tokensToWords, spreadWords } from './sherpa/words.ts';
+export { computeDer, parseRttm, toRttm, type DerResult, type LabelledSegment, type RttmSegment } from './der.ts';
+export { ClassicalDiarizer, diarizeFeatures, type ClassicalConfig } from './diarization/classical.ts';
+export { assignSpeakers, type AssemblyOptions } from './assembly.ts';
+export { synthesizeMeeting, SYNTH_VOICES, type SynthMeeting, type SynthTurn, type SynthVoice } from './testing/synth-meeting.ts';
+export { buildDialogue, DIALOGUES, SUBJECTS } from './testing/dialogues.ts';

@@ -34,6 +34,8 @@ export interface FileTranscription extends TranscriptionResult {
   batches: number;
   /** Wall time spent inside the VAD, seconds. */
   vadSeconds: number;
+  /** Most decoded audio held at once in the sliding window, seconds (flat in the recording length). */
+  peakWindowSeconds: number;
 }
 
 /** Seconds of silence after which sherpa's VAD has certainly reported a region that ended earlier. */
@@ -63,6 +65,7 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
   let batches = 0;
   let vadMs = 0;
   let reported = -1;
+  let peakWindow = 0;
   let language = opts.language && opts.language !== 'auto' ? opts.language : undefined;
 
   const report = (fraction: number) => {
@@ -111,6 +114,7 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
       // Keep what the open batch needs, or what a region still in progress could reach back to.
       const open = batcher.openSince;
       window.dropBefore(Math.min(open === null ? Infinity : open - pad, vad.processedSeconds - maxSpeech - 2 * VAD_LATENCY));
+      peakWindow = Math.max(peakWindow, window.heldSeconds);
       const done = inflight.length ? inflight[0].batch.start : (open ?? vad.processedSeconds);
       report(done / (duration || vad.processedSeconds || 1));
     }
@@ -135,5 +139,6 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
     speechRegions: regions,
     batches,
     vadSeconds: vadMs / 1000,
+    peakWindowSeconds: peakWindow,
   };
 }

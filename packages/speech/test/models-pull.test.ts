@@ -22,7 +22,18 @@ import {
   verifyBundle,
   type ModelBundle,
 } from '../src/index.ts';
-import { packTarBz2, writeGarbageOnnx, writeStandinEmbedding, writeStandinSegmentation, writeStandinTdnn, writeTruncatedCopy } from '../src/testing/standin-models.ts';
+import {
+  packTarBz2,
+  writeGarbageOnnx,
+  writeStandinEmbedding,
+  writeStandinParakeet,
+  writeStandinSegmentation,
+  writeStandinTdnn,
+  writeTruncatedCopy,
+} from '../src/testing/standin-models.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createSherpaAsrEngine, decodePcm } from '../src/index.ts';
 
 let work: string;
 let server: Server;
@@ -53,6 +64,12 @@ beforeAll(async () => {
   await writeStandinTdnn(tdnnRoot);
   await writeFile(join(tdnnRoot, 'LICENSE'), Buffer.alloc(300_000, 7).toString('base64'));
   files.set('/asr-models/standin-asr.tar.bz2', await readFile(await packTarBz2(build, 'standin-asr', join(work, 'asr.tar.bz2'))));
+  // Parakeet-shaped TDT transducer under the real release name.
+  await writeStandinParakeet(join(build, 'sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8'));
+  files.set(
+    '/asr-models/sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8.tar.bz2',
+    await readFile(await packTarBz2(build, 'sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8', join(work, 'parakeet.tar.bz2'))),
+  );
   // A metadata-less embedding model published under a real name: pull must refuse it.
   await mkdir(join(build, 'bad'), { recursive: true });
   files.set('/speaker-recongition-models/3dspeaker_speech_campplus_sv_en_voxceleb_16k.onnx', await readFile(await writeStandinEmbedding(join(build, 'bad', 'e.onnx'), { withMetadata: false })));
@@ -188,6 +205,40 @@ describe('models CLI', () => {
     expect(await runModelsCommand(['pull', '3dspeaker-campplus-en', '--dir', dir, '--mirror', base], { stdout: sink().stream, stderr: err.stream })).toBe(1);
     expect(err.text()).toMatch(/lacks the ONNX metadata sherpa-onnx needs \(framework, output_dim, sample_rate, normalize_samples\)/);
     expect(await readLock(dir, '3dspeaker-campplus-en')).toBeNull();
+  });
+});
+
+describe('Parakeet through the catalogue', () => {
+  it('pulls, is picked by auto for English, and transcribes via sherpa nemo_transducer (TDT) with word durations', async () => {
+    const dir = join(work, 'parakeet');
+    expect(await runModelsCommand(['pull', 'parakeet-tdt-0.6b-v2', '--dir', dir, '--mirror', base], { stdout: sink().stream, stderr: sink().stream })).toBe(0);
+    const installed = await listInstalledEngines(dir);
+    expect(pickAsrModel(installed, 'en')?.name).toBe('parakeet-tdt-0.6b-v2');
+    expect(pickAsrModel(installed, 'de')).toBeUndefined();
+
+    const wav = join(work, 'hello.wav');
+    await promisify(execFile)('bash', ['-c', `echo "Good morning everyone, let us start the meeting." | text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o ${wav}`]);
+    const blocks: Float32Array[] = [];
+    for await (const b of decodePcm(wav)) blocks.push(b);
+    const pcm = new Float32Array(blocks.reduce((n, b) => n + b.length, 0));
+    blocks.reduce((o, b) => (pcm.set(b, o), o + b.length), 0);
+
+    const engine = await createSherpaAsrEngine('parakeet-tdt-0.6b-v2', { modelsDir: dir });
+    try {
+      const { loadMs } = await engine.load();
+      const t0 = performance.now();
+      const res = await engine.transcribe(pcm, { language: 'en' });
+      console.log(`parakeet stand-in: load ${loadMs.toFixed(0)} ms, decode ${(performance.now() - t0).toFixed(0)} ms for ${(pcm.length / 16000).toFixed(1)} s`);
+      expect(res.wordTiming).toBe('model');
+      expect(res.words.length).toBeGreaterThan(2);
+      for (const w of res.words) {
+        expect(w.text.trim()).toBe('speech');
+        expect(w.end - w.start).toBeCloseTo(0.4, 2); // TDT duration head: 40 frames of 10 ms
+      }
+      await expect(engine.transcribe(pcm, { language: 'ja' })).rejects.toThrow(/does not support language "ja"/);
+    } finally {
+      await engine.close();
+    }
   });
 });
 

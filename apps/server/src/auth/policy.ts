@@ -18,7 +18,7 @@ export interface TranscriptAccess {
 
 /** The signed-in user of a request, or null. Set by the authentication hook. */
 export function currentUser(request: FastifyRequest): UserInfo | null {
-  return (request as FastifyRequest & { user?: UserInfo | null }).user ?? null;
+  return request.user ?? null;
 }
 
 export function requireUser(request: FastifyRequest): UserInfo {

@@ -1,12 +1,16 @@
 // What each job does, and the start-up check that resumes transcripts whose job was lost.
 import type { AppContext } from '../context.ts';
 import { processTranscript, processJobId } from '../pipeline/process-file.ts';
+import { cleanupPublicData } from './cleanup-public-data.ts';
 import type { JobHandlers } from './queue.ts';
 
 export function jobHandlers(ctx: AppContext): JobHandlers {
   return {
     'process-transcript': async (data, job) => {
       await processTranscript(ctx, String(data.transcriptId), { attempt: job.attempt, signal: job.signal });
+    },
+    'cleanup-public-data': async (data) => {
+      await cleanupPublicData(ctx, { days: typeof data.days === 'number' ? data.days : undefined });
     },
   };
 }

@@ -110,14 +110,21 @@ export function toMarkdown(src: MarkdownSource): string {
   return parts.join('\n\n') + '\n';
 }
 
-/** Every word of every topic, in time order (a stable sort keeps simultaneous words in recorded order). */
-export function transcriptWords(topics: readonly TopicWords[]): Word[] {
-  return topics.flatMap((t) => t.words ?? []).sort((a, b) => a.start - b.start);
-}
+/** Words in time order; a stable sort keeps simultaneous words in recorded order. */
+const byStart = (words: readonly Word[]) => [...words].sort((a, b) => a.start - b.start);
 
-/** The stored WebVTT column: default segmentation over all words, numeric voices "<v Speaker0>". */
+/**
+ * The stored WebVTT column: default segmentation, numeric voices "<v Speaker0>". Each topic is segmented on
+ * its own, like the named formats, so a cue never spans the gap between two topics; cues are in time order
+ * even if words or topics were stored out of order.
+ */
 export function storedWebvtt(topics: readonly TopicWords[]): string {
-  const cues = wordsToSegments(transcriptWords(topics)).map((s) => ({ start: s.start, end: s.end, voice: `Speaker${s.speaker}`, text: s.text.trim() }));
+  const cues = topics
+    .filter((t) => t.words?.length)
+    .map((t) => byStart(t.words))
+    .sort((a, b) => a[0].start - b[0].start)
+    .flatMap((words) => wordsToSegments(words))
+    .map((s) => ({ start: s.start, end: s.end, voice: `Speaker${s.speaker}`, text: s.text.trim() }));
   return webvttDocument(cues);
 }
 

@@ -57,7 +57,33 @@ export const TranscriptWithParticipants = TranscriptMinimal.extend({ participant
 
 export type TranscriptMinimalT = z.infer<typeof TranscriptMinimal>;
 
-export function toMinimal(row: TranscriptRow, roomName: string | null = null): TranscriptMinimalT {
+/** The columns the list and the minimal representation need: no topics, events or WebVTT. */
+export const minimalColumns = {
+  id: transcripts.id,
+  userId: transcripts.userId,
+  name: transcripts.name,
+  status: transcripts.status,
+  locked: transcripts.locked,
+  duration: transcripts.duration,
+  title: transcripts.title,
+  shortSummary: transcripts.shortSummary,
+  longSummary: transcripts.longSummary,
+  actionItems: transcripts.actionItems,
+  createdAt: transcripts.createdAt,
+  shareMode: transcripts.shareMode,
+  sourceLanguage: transcripts.sourceLanguage,
+  targetLanguage: transcripts.targetLanguage,
+  reviewed: transcripts.reviewed,
+  meetingId: transcripts.meetingId,
+  sourceKind: transcripts.sourceKind,
+  roomId: transcripts.roomId,
+  audioDeleted: transcripts.audioDeleted,
+  error: transcripts.error,
+  changeSeq: transcripts.changeSeq,
+};
+export type MinimalRow = Pick<TranscriptRow, keyof typeof minimalColumns>;
+
+export function toMinimal(row: MinimalRow, roomName: string | null = null): TranscriptMinimalT {
   return {
     id: row.id,
     user_id: row.userId,

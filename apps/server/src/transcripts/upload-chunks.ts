@@ -37,23 +37,13 @@ export async function missingChunks(dir: string, total: number): Promise<number[
 
 /** Appends chunks 0..total-1 to `target` in order, deleting each part once copied. Returns the size. */
 export async function mergeChunks(dir: string, total: number, target: string): Promise<number> {
-  const out = createWriteStream(target);
-  const closed = new Promise<void>((resolve, reject) => {
-    out.once('close', resolve);
-    out.once('error', reject);
-  });
-  try {
+  async function* parts() {
     for (let n = 0; n < total; n++) {
-      await pipeline(createReadStream(chunkPath(dir, n)), out, { end: false });
+      yield* createReadStream(chunkPath(dir, n));
       await rm(chunkPath(dir, n), { force: true });
     }
-    out.end();
-    await closed;
-  } catch (err) {
-    out.destroy();
-    await closed.catch(() => {});
-    throw err;
   }
+  await pipeline(parts, createWriteStream(target));
   return (await stat(target)).size;
 }
 

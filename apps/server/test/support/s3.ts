@@ -1,8 +1,9 @@
-// A real S3-protocol server for tests: s3rver on a random local port, storing objects under `dir`.
+// A real S3-protocol server for tests: s3rver in a child process on a random local port, storing
+// objects under `dir`, with one bucket (names need 3+ characters) created up front.
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-// @ts-expect-error s3rver ships no type declarations
-import S3rver from 's3rver';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 
 export interface TestS3Server {
   endpoint: string;
@@ -12,22 +13,33 @@ export interface TestS3Server {
   close(): Promise<void>;
 }
 
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 's3rver-process.ts');
 
 export async function startS3Server(dir: string, bucket = 'reflector-test'): Promise<TestS3Server> {
   await mkdir(dir, { recursive: true });
-  const server: S3rverInstance = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: dir,
-    configureBuckets: [{ name: bucket }],
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', import.meta.resolve('tsx'), CHILD, dir, bucket], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: '' },
   });
-  const { port } = await server.run();
-  let closed = false;
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        child.stdout.off('data', onData);
+        resolve((JSON.parse(line) as { port: number }).port);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`s3rver exited before listening (code ${code}): ${out}`)));
+    child.once('error', reject);
+  });
+  child.stdout.resume();
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
@@ -35,9 +47,10 @@ export async function startS3Server(dir: string, bucket = 'reflector-test'): Pro
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     async close() {
-      if (closed) return;
-      closed = true;
-      await server.close();
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -60,7 +60,7 @@ export async function probe(path: string, opts: { signal?: AbortSignal } = {}): 
  * the decoder reports real damage later.
  */
 async function checkTail(path: string, stream: string, duration: number, signal?: AbortSignal): Promise<void> {
-  const from = Math.max(0, duration - 2);
+  const from = Math.max(0, duration - 1);
   const { stdout, stderr } = await runFfprobe(
     ['-v', 'error', '-select_streams', stream, '-read_intervals', `${from.toFixed(3)}%+#2`, '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', '--', path],
     signal,

@@ -115,7 +115,7 @@ export async function runModelsCommand(
       }
       case 'pull': {
         const bundle = bundleOrThrow(p.args[0], manifest);
-        const res = await pullModel(bundle, { modelsDir, mirror: p.mirror, force: p.force, onProgress: stderrProgress() });
+        const res = await pullModel(bundle, { modelsDir, mirror: p.mirror, force: p.force, onProgress: stderrProgress(stderr) });
         if (res.alreadyInstalled) {
           stdout.write(`${bundle.name} is already installed in ${res.dir} (use --force to download it again)\n`);
           return 0;

@@ -207,8 +207,8 @@ async function pruneUnlisted(root: string, bundle: ModelBundle): Promise<void> {
 }
 
 /** A one-line progress bar on stderr; redraws in place on a terminal, prints every 10 % otherwise. */
-export function stderrProgress(): (p: PullProgress) => void {
-  const tty = process.stderr.isTTY;
+export function stderrProgress(stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): (p: PullProgress) => void {
+  const tty = !!stream.isTTY;
   let lastDraw = 0;
   let lastDecile = -1;
   const started = Date.now();
@@ -216,7 +216,7 @@ export function stderrProgress(): (p: PullProgress) => void {
     const now = Date.now();
     const done = p.total !== null && p.received >= p.total;
     const frac = p.total ? p.received / p.total : 0;
-    const mb = (n: number) => (n / 1048576).toFixed(1);
+    const mb = (n: number) => (n / 1048576).toFixed(n < 10 * 1048576 ? 2 : 1);
     const rate = (p.received - p.resumedFrom) / Math.max(0.001, (now - started) / 1000);
     if (tty) {
       if (!done && now - lastDraw < 100) return;
@@ -224,13 +224,13 @@ export function stderrProgress(): (p: PullProgress) => void {
       const width = 30;
       const filled = Math.round(frac * width);
       const bar = p.total ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%` : '[size unknown]';
-      process.stderr.write(`\r${p.name} ${bar} ${mb(p.received)}${p.total ? `/${mb(p.total)}` : ''} MB ${mb(rate)} MB/s   `);
-      if (done) process.stderr.write('\n');
+      stream.write(`\r${p.name} ${bar} ${mb(p.received)}${p.total ? `/${mb(p.total)}` : ''} MB ${mb(rate)} MB/s   `);
+      if (done) stream.write('\n');
     } else {
       const decile = p.total ? Math.floor(frac * 10) : Math.floor(p.received / (50 * 1048576));
       if (decile === lastDecile) return;
       lastDecile = decile;
-      process.stderr.write(`${p.name}: ${mb(p.received)}${p.total ? `/${mb(p.total)} MB (${(frac * 100).toFixed(0)}%)` : ' MB'}\n`);
+      stream.write(`${p.name}: ${mb(p.received)}${p.total ? `/${mb(p.total)} MB (${(frac * 100).toFixed(0)}%)` : ' MB'}\n`);
     }
   };
 }

@@ -74,6 +74,9 @@ export class SherpaProcess {
     const child = this.child;
     this.child = null;
     this.loaded = null;
+    const pending = this.pending;
+    this.pending = null;
+    pending?.reject(new SpeechError(`${this.opts.label}: engine was closed before it answered`, 'engine'));
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.disconnect?.();

@@ -15,10 +15,10 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
 type Dim = number | string;
 
-function valueInfo(name: string, dims: Dim[]): OnnxProto.onnx.IValueInfoProto {
+function valueInfo(name: string, dims: Dim[], elemType: number = FLOAT): OnnxProto.onnx.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
   };
 }
 
@@ -78,6 +78,61 @@ export async function writeStandinTdnn(dir: string, opts: { withMetadata?: boole
   const model = await put(join(dir, 'model.onnx'), encodeModel(graph, opts.withMetadata === false ? null : { vocab_size: 2, model_type: 'tdnn' }));
   const tokens = await put(join(dir, 'tokens.txt'), '<blk> 0\n\u2581speech 1\n');
   return { model, tokens };
+}
+
+/**
+ * NeMo TDT transducer (Parakeet's layout: encoder, stateful decoder, joiner with duration logits) for
+ * sherpa's `nemo_transducer` path. The encoder passes on each frame's mean normalised log-mel energy; the
+ * joiner emits "speech" on loud frames and then skips `wordFrames` frames via the TDT duration head, so a
+ * burst of speech decodes to one "speech" word per `wordFrames` × 10 ms, with durations.
+ */
+export async function writeStandinParakeet(dir: string, opts: { wordFrames?: number; energyThreshold?: number; normalizeType?: string } = {}): Promise<{ encoder: string; decoder: string; joiner: string; tokens: string }> {
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  const INT32 = onnx.TensorProto.DataType.INT32;
+  const skip = opts.wordFrames ?? 40;
+  const encoderGraph: OnnxProto.onnx.IGraphProto = {
+    name: 'standin_tdt_encoder',
+    node: [op('ReduceMean', ['audio_signal'], ['outputs'], [ints('axes', [1]), int('keepdims', 1)]), op('Identity', ['length'], ['encoded_lengths'])],
+    input: [valueInfo('audio_signal', ['N', 80, 'T']), valueInfo('length', ['N'], INT64)],
+    output: [valueInfo('outputs', ['N', 1, 'T']), valueInfo('encoded_lengths', ['N'], INT64)],
+  };
+  const decoderGraph: OnnxProto.onnx.IGraphProto = {
+    name: 'standin_tdt_decoder',
+    node: [
+      op('Cast', ['targets'], ['decoder_out'], [int('to', FLOAT)]),
+      op('Identity', ['target_length'], ['prednet_lengths']),
+      op('Identity', ['states.1'], ['states_next.1']),
+      op('Identity', ['onnx::Slice_3'], ['states_next.2']),
+    ],
+    input: [valueInfo('targets', ['N', 1], INT32), valueInfo('target_length', ['N'], INT32), valueInfo('states.1', [1, 'N', 1]), valueInfo('onnx::Slice_3', [1, 'N', 1])],
+    output: [valueInfo('decoder_out', ['N', 1]), valueInfo('prednet_lengths', ['N'], INT32), valueInfo('states_next.1', [1, 'N', 1]), valueInfo('states_next.2', [1, 'N', 1])],
+  };
+  // logits: [speech, <blk>, duration 0 … duration skip]
+  const width = 2 + skip + 1;
+  const w = new Float32Array(width);
+  const b = new Float32Array(width).fill(-10);
+  const thr = opts.energyThreshold ?? 0;
+  w[0] = 4; // speech grows with energy
+  b[0] = -4 * thr;
+  b[1] = 0; // blank is the fallback
+  b[2 + 1] = 0; // skip one frame on silence
+  w[2 + skip] = 4; // skip a whole word on speech
+  b[2 + skip] = -4 * thr;
+  const joinerGraph: OnnxProto.onnx.IGraphProto = {
+    name: 'standin_tdt_joiner',
+    node: [op('Flatten', ['encoder_outputs'], ['frame'], [int('axis', 1)]), op('MatMul', ['frame', 'w'], ['scaled']), op('Add', ['scaled', 'b'], ['outputs'])],
+    initializer: [tensor('w', [1, width], w), tensor('b', [width], b)],
+    input: [valueInfo('encoder_outputs', ['N', 1, 1]), valueInfo('decoder_outputs', ['N', 1])],
+    output: [valueInfo('outputs', ['N', width])],
+  };
+  const encoder = await put(
+    join(dir, 'encoder.int8.onnx'),
+    encodeModel(encoderGraph, { vocab_size: 1, subsampling_factor: 1, normalize_type: opts.normalizeType ?? 'per_feature', pred_rnn_layers: 1, pred_hidden: 1, feat_dim: 80, url: 'standin-parakeet-tdt' }),
+  );
+  const decoder = await put(join(dir, 'decoder.int8.onnx'), encodeModel(decoderGraph, null));
+  const joiner = await put(join(dir, 'joiner.int8.onnx'), encodeModel(joinerGraph, null));
+  const tokens = await put(join(dir, 'tokens.txt'), '\u2581speech 0\n<blk> 1\n');
+  return { encoder, decoder, joiner, tokens };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { TranslationEngine } from '../types.ts';
 export class PassthroughTranslation implements TranslationEngine {
   readonly id = 'passthrough';
 
-  async translate(text: string): Promise<string> {
+  async translate(text: string, _sourceLanguage?: string, _targetLanguage?: string): Promise<string> {
     return text;
   }
 }

@@ -11,7 +11,7 @@ CREATE TABLE "user" (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX user_email_lower_idx ON "user" (lower(email)) WHERE email IS NOT NULL;
+CREATE INDEX user_email_lower_idx ON "user" (lower(email));
 
 CREATE TABLE user_api_key (
   id text PRIMARY KEY,

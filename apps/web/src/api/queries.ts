@@ -1,0 +1,87 @@
+// React Query hooks over the typed client, and the cache keys that WebSocket events invalidate.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from './client.ts';
+import type { SearchQuery, TranscriptDetail, TranscriptFormat, TranscriptPatch } from './types.ts';
+
+export const keys = {
+  transcript: (id: string) => ['transcript', id] as const,
+  export: (id: string, format: TranscriptFormat) => ['transcript', id, 'export', format] as const,
+  topics: (id: string) => ['transcript', id, 'topics'] as const,
+  waveform: (id: string) => ['transcript', id, 'waveform'] as const,
+  participants: (id: string) => ['transcript', id, 'participants'] as const,
+  lists: ['transcripts'] as const,
+  search: (q: SearchQuery) => ['transcripts', 'search', q] as const,
+};
+
+export function useTranscript(id: string) {
+  return useQuery({
+    queryKey: keys.transcript(id),
+    // The json format is the smallest rendering; the page uses topics/with-words for the words.
+    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}', { params: { path: { id }, query: { transcript_format: 'json' } } })),
+  });
+}
+
+export function fetchExport(id: string, format: TranscriptFormat) {
+  return unwrap(api.GET('/v1/transcripts/{id}', { params: { path: { id }, query: { transcript_format: format } } }));
+}
+
+export function useTopics(id: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.topics(id),
+    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}/topics/with-words', { params: { path: { id } } })),
+    enabled,
+  });
+}
+
+export function useWaveform(id: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.waveform(id),
+    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}/audio/waveform', { params: { path: { id } } })),
+    enabled,
+    retry: false,
+  });
+}
+
+export function useSearch(q: SearchQuery) {
+  return useQuery({
+    queryKey: keys.search(q),
+    queryFn: () => unwrap(api.GET('/v1/transcripts/search', { params: { query: q } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function usePatchTranscript(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TranscriptPatch) => unwrap(api.PATCH('/v1/transcripts/{id}', { params: { path: { id } }, body })),
+    onSuccess: (updated) => {
+      qc.setQueryData<TranscriptDetail>(keys.transcript(id), (old) => (old ? ({ ...old, ...updated } as TranscriptDetail) : old));
+      void qc.invalidateQueries({ queryKey: keys.lists });
+    },
+  });
+}
+
+export function useProcess(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST('/v1/transcripts/{id}/process', { params: { path: { id } } })),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.transcript(id) });
+      void qc.invalidateQueries({ queryKey: keys.lists });
+    },
+  });
+}
+
+export function useDeleteTranscript() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/v1/transcripts/{id}', { params: { path: { id } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.lists }),
+  });
+}
+
+declare module '@tanstack/react-query' {
+  interface Register {
+    mutationMeta: { showsOwnError?: boolean };
+  }
+}

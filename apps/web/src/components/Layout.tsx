@@ -1,0 +1,67 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { NavLink } from 'react-router-dom';
+import { getToken, setToken } from '../api/session.ts';
+import { applyTheme, storedTheme, type ThemeChoice } from '../lib/theme.ts';
+import { Toasts } from './Toasts.tsx';
+
+// Rooms, Settings and sign-in arrive with their features; the header keeps their places.
+const NAV: Array<{ to: string; label: string; enabled: boolean }> = [
+  { to: '/transcripts/new', label: 'Create', enabled: true },
+  { to: '/browse', label: 'Browse', enabled: true },
+  { to: '/rooms', label: 'Rooms', enabled: false },
+  { to: '/settings', label: 'Settings', enabled: false },
+];
+
+const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'dark', dark: 'light', light: 'system' };
+const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: system', dark: 'Theme: dark', light: 'Theme: light' };
+
+export function Layout({ children }: { children: ReactNode }) {
+  const [theme, setTheme] = useState<ThemeChoice>(storedTheme);
+  const [signedIn, setSignedIn] = useState(() => !!getToken());
+  useEffect(() => applyTheme(theme), [theme]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <NavLink to="/transcripts/new" className="brand" aria-label="Reflector home">
+          <span className="brand-mark" aria-hidden="true" />
+          Reflector
+        </NavLink>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.filter((n) => n.enabled).map((n) => (
+              <li key={n.to}>
+                <NavLink to={n.to}>{n.label}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="header-tools">
+          {signedIn && (
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => {
+                setToken(null);
+                setSignedIn(false);
+                window.location.reload();
+              }}
+            >
+              Sign out
+            </button>
+          )}
+          <button type="button" className="button button-quiet" onClick={() => setTheme(NEXT_THEME[theme])} aria-label={`${THEME_LABEL[theme]}. Change theme`}>
+            <span aria-hidden="true">{theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}</span>
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+      <Toasts />
+    </>
+  );
+}

@@ -1,0 +1,167 @@
+// Waveform player: wavesurfer.js drawing the server's precomputed waveform (no decoding in the browser)
+// over a media element streaming the mp3 with range requests; topics appear as markers.
+import { useEffect, useRef, useState } from 'react';
+import WaveSurfer from 'wavesurfer.js';
+import RegionsPlugin from 'wavesurfer.js/dist/plugins/regions.esm.js';
+import { formatClock } from '../lib/time.ts';
+import { usePlaybackValue, type Playback } from './playback.ts';
+
+export interface Marker {
+  id: string;
+  start: number;
+  title: string;
+}
+
+interface Props {
+  audioUrl: string;
+  peaks: number[];
+  duration: number;
+  markers: Marker[];
+  playback: Playback;
+  onMarker?(id: string): void;
+}
+
+const RATES = [0.75, 1, 1.25, 1.5, 2];
+
+function themeColours() {
+  const css = getComputedStyle(document.documentElement);
+  return {
+    waveColor: css.getPropertyValue('--wave').trim() || '#9aa5c4',
+    progressColor: css.getPropertyValue('--wave-progress').trim() || '#4f6bed',
+    cursorColor: css.getPropertyValue('--text').trim() || '#222',
+    marker: css.getPropertyValue('--marker').trim() || 'rgba(240, 160, 40, 0.9)',
+  };
+}
+
+export function Player({ audioUrl, peaks, duration, markers, playback, onMarker }: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const ws = useRef<WaveSurfer | null>(null);
+  const regions = useRef<RegionsPlugin | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [rate, setRate] = useState(1);
+  const time = usePlaybackValue(playback, (p) => p.time);
+  const playing = usePlaybackValue(playback, (p) => p.playing);
+  const onMarkerRef = useRef(onMarker);
+  onMarkerRef.current = onMarker;
+
+  useEffect(() => {
+    if (!container.current) return;
+    const media = new Audio();
+    media.preload = 'metadata';
+    media.crossOrigin = 'anonymous';
+    media.src = audioUrl;
+    const reg = RegionsPlugin.create();
+    const colours = themeColours();
+    const instance = WaveSurfer.create({
+      container: container.current,
+      media,
+      peaks: [peaks.length ? peaks : [0]],
+      duration,
+      height: 72,
+      barWidth: 2,
+      barGap: 1,
+      barRadius: 2,
+      normalize: true,
+      dragToSeek: true,
+      waveColor: colours.waveColor,
+      progressColor: colours.progressColor,
+      cursorColor: colours.cursorColor,
+      plugins: [reg],
+    });
+    ws.current = instance;
+    regions.current = reg;
+    const update = () => playback.set(instance.getCurrentTime(), instance.isPlaying());
+    instance.on('timeupdate', update);
+    instance.on('play', update);
+    instance.on('pause', update);
+    instance.on('finish', update);
+    instance.on('interaction', update);
+    media.addEventListener('error', () => {
+      const code = media.error?.code;
+      setError(code === 4 ? 'The audio cannot be played: the file is missing or not allowed.' : 'The audio could not be loaded.');
+    });
+    reg.on('region-clicked', (region, e) => {
+      e.stopPropagation();
+      instance.setTime(region.start);
+      void instance.play();
+      onMarkerRef.current?.(region.id);
+    });
+    playback.controls = {
+      seek(seconds, play = true) {
+        instance.setTime(Math.max(0, seconds));
+        update();
+        if (play) void instance.play().catch((err: Error) => setError(`Playback failed: ${err.message}`));
+      },
+      toggle() {
+        void instance.playPause().catch((err: Error) => setError(`Playback failed: ${err.message}`));
+      },
+      pause() {
+        instance.pause();
+      },
+    };
+    // Follow theme changes (toggle or system preference).
+    const recolour = () => {
+      const c = themeColours();
+      instance.setOptions({ waveColor: c.waveColor, progressColor: c.progressColor, cursorColor: c.cursorColor });
+    };
+    const observer = new MutationObserver(recolour);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const mq = window.matchMedia('(prefers-color-scheme: dark)');
+    mq.addEventListener('change', recolour);
+    return () => {
+      observer.disconnect();
+      mq.removeEventListener('change', recolour);
+      playback.controls = null;
+      instance.destroy();
+      media.removeAttribute('src');
+      media.load();
+      ws.current = null;
+    };
+  }, [audioUrl, peaks, duration, playback]);
+
+  useEffect(() => {
+    const reg = regions.current;
+    if (!reg) return;
+    reg.clearRegions();
+    const colour = themeColours().marker;
+    for (const m of markers) {
+      const label = document.createElement('span');
+      label.className = 'wave-marker-label';
+      label.textContent = m.title;
+      reg.addRegion({ id: m.id, start: m.start, color: colour, content: label, drag: false, resize: false });
+    }
+  }, [markers, peaks, duration, audioUrl]);
+
+  useEffect(() => {
+    ws.current?.setPlaybackRate(rate, true);
+  }, [rate]);
+
+  return (
+    <div className="player" role="group" aria-label="Audio player">
+      <div className="player-controls">
+        <button type="button" className="button button-primary play-button" onClick={() => playback.controls?.toggle()} aria-label={playing ? 'Pause' : 'Play'}>
+          {playing ? '❚❚' : '▶'}
+        </button>
+        <span className="player-time" aria-live="off">
+          <span data-testid="current-time">{formatClock(time)}</span> / {formatClock(duration)}
+        </span>
+        <label className="player-rate">
+          <span className="visually-hidden">Playback speed</span>
+          <select value={rate} onChange={(e) => setRate(Number(e.target.value))}>
+            {RATES.map((r) => (
+              <option key={r} value={r}>
+                {r}×
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div ref={container} className="waveform" data-testid="waveform" />
+      {error && (
+        <p className="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

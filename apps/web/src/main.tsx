@@ -1,0 +1,40 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router-dom';
+import { ApiError, errorMessage } from './api/client.ts';
+import { App } from './App.tsx';
+import { toast } from './components/toasts.ts';
+import './styles/app.css';
+
+// Failures of mutations without their own error display, and of background refetches, reach the person
+// as a toast; nothing fails silently.
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({
+    onError: (err, query) => {
+      if (query.state.data !== undefined) toast(`Could not refresh: ${errorMessage(err)}`, 'error');
+    },
+  }),
+  mutationCache: new MutationCache({
+    onError: (err, _v, _c, mutation) => {
+      if (!mutation.meta?.showsOwnError) toast(errorMessage(err), 'error');
+    },
+  }),
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      refetchOnWindowFocus: false,
+      retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+    },
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);

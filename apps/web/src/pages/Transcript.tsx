@@ -1,0 +1,119 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { apiUrl } from '../api/client.ts';
+import { useTopics, useTranscript, useWaveform } from '../api/queries.ts';
+import { useTranscriptEvents } from '../api/useTranscriptEvents.ts';
+import { ActionItems } from '../components/ActionItems.tsx';
+import { EditableTitle } from '../components/EditableTitle.tsx';
+import { ExportMenu } from '../components/ExportMenu.tsx';
+import { ErrorNotice, InfoNotice, Loading } from '../components/Notice.tsx';
+import { Playback } from '../components/playback.ts';
+import { Player, type Marker } from '../components/Player.tsx';
+import { ProcessingView } from '../components/ProcessingView.tsx';
+import { SummaryPanel } from '../components/SummaryPanel.tsx';
+import { TopicList } from '../components/TopicList.tsx';
+import { TranscriptList, type TranscriptListHandle } from '../components/TranscriptList.tsx';
+import { languageName } from '../lib/languages.ts';
+import { flattenTopics } from '../lib/segments.ts';
+import { formatDate, formatDuration } from '../lib/time.ts';
+
+export default function TranscriptPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const transcript = useTranscript(id);
+  const t = transcript.data;
+  const ended = t?.status === 'ended';
+  const topics = useTopics(id, !!t);
+  const waveform = useWaveform(id, !!t && ended && !t.audio_deleted);
+  const { progress, connection } = useTranscriptEvents(id);
+  const playback = useMemo(() => new Playback(), []);
+  const list = useRef<TranscriptListHandle>(null);
+  const flat = useMemo(() => flattenTopics(topics.data ?? []), [topics.data]);
+  const markers = useMemo<Marker[]>(() => (topics.data ?? []).map((tp) => ({ id: tp.id, start: tp.timestamp, title: tp.title })), [topics.data]);
+  const [ready] = useState(() => performance.now());
+
+  useEffect(() => {
+    if (t?.status === 'idle') navigate(`/transcripts/${id}/upload`, { replace: true });
+  }, [t?.status, id, navigate]);
+
+  useEffect(() => {
+    // Lets the browser tests measure how long a long transcript takes to become usable.
+    if (flat.segments.length) (window as unknown as { __transcriptReady?: number }).__transcriptReady = performance.now() - ready;
+  }, [flat, ready]);
+
+  if (transcript.isPending) return <Loading />;
+  if (transcript.isError) return <ErrorNotice error={transcript.error} title="Cannot open this transcript" />;
+  if (!t) return null;
+
+  const seekTopic = (index: number) => {
+    const topic = topics.data?.[index];
+    if (!topic) return;
+    playback.seek(topic.timestamp);
+    const seg = flat.topicFirstSegment[index];
+    if (seg !== undefined && seg < flat.segments.length) list.current?.scrollToSegment(seg);
+  };
+  const seek = (s: number) => playback.seek(s);
+  const durationS = (t.duration ?? 0) / 1000;
+
+  return (
+    <section className="page wide transcript-page">
+      <div className="transcript-header">
+        <EditableTitle transcript={t} />
+        <p className="meta">
+          <span>{formatDate(t.created_at)}</span>
+          <span>{formatDuration(t.duration)}</span>
+          <span>{languageName(t.source_language)}</span>
+          {t.target_language !== t.source_language && <span>→ {languageName(t.target_language)}</span>}
+          {t.room_name && <span>Room: {t.room_name}</span>}
+          {t.reviewed && <span className="tag tag-ok">Reviewed</span>}
+        </p>
+        <div className="actions">
+          <ExportMenu id={t.id} name={t.title || t.name} audio={!t.audio_deleted && ended} />
+          <Link className="button" to={`/transcripts/${t.id}/correct`}>
+            Correct speakers
+          </Link>
+        </div>
+      </div>
+
+      {!ended && <ProcessingView transcript={t} progress={progress} connection={connection} />}
+
+      {ended &&
+        (t.audio_deleted ? (
+          <InfoNotice>The audio of this meeting was deleted for privacy; the transcript remains.</InfoNotice>
+        ) : waveform.isError ? (
+          <ErrorNotice error={waveform.error} title="The waveform is not available" />
+        ) : waveform.data ? (
+          <div className="player-sticky">
+            <Player
+              audioUrl={apiUrl(`/v1/transcripts/${encodeURIComponent(t.id)}/audio/mp3`)}
+              peaks={waveform.data.data}
+              duration={durationS}
+              markers={markers}
+              playback={playback}
+              onMarker={(mid) => {
+                const i = topics.data?.findIndex((tp) => tp.id === mid) ?? -1;
+                if (i >= 0 && flat.topicFirstSegment[i] < flat.segments.length) list.current?.scrollToSegment(flat.topicFirstSegment[i]);
+              }}
+            />
+          </div>
+        ) : (
+          <Loading label="Loading the waveform…" />
+        ))}
+
+      <div className="transcript-grid">
+        <aside className="card topics-column" aria-labelledby="topics-heading">
+          <h2 id="topics-heading">Topics</h2>
+          {topics.isError ? <ErrorNotice error={topics.error} /> : topics.data ? <TopicList topics={topics.data} playback={playback} onSelect={seekTopic} /> : <Loading />}
+        </aside>
+        <div className="main-column">
+          <SummaryPanel transcript={t} onSeek={seek} />
+          <ActionItems items={t.action_items} onSeek={seek} />
+          <section className="card" aria-labelledby="transcript-heading">
+            <h2 id="transcript-heading">Transcript</h2>
+            {topics.data && <TranscriptList ref={list} flat={flat} topics={topics.data} participants={t.participants} playback={playback} />}
+          </section>
+        </div>
+      </div>
+    </section>
+  );
+}

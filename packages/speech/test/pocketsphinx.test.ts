@@ -1,0 +1,107 @@
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePcm } from '../src/audio/ffmpeg.ts';
+import { PocketsphinxEngine, parseWordTimes } from '../src/engines/pocketsphinx.ts';
+import { SAMPLE_RATE, SpeechError } from '../src/types.ts';
+import { wordErrorRate } from '../src/wer.ts';
+import { makeTempDir, speakWithSilences, type SpokenSequence } from './support/speech-audio.ts';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let spoken: SpokenSequence;
+let pcm: Float32Array;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTempDir('speech-pocketsphinx'));
+  spoken = await speakWithSilences(
+    dir,
+    [
+      'Good morning everyone, let us start the weekly planning meeting.',
+      'We need to decide on the budget for the next quarter.',
+      'The marketing team wants to launch the new product in the spring.',
+      'I think we should hire two more engineers for the mobile team.',
+    ],
+    [0.5, 0.8, 0.6, 0.9, 0.5],
+  );
+  const blocks: Float32Array[] = [];
+  for await (const b of decodePcm(spoken.path)) blocks.push(b);
+  pcm = new Float32Array(blocks.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of blocks) pcm.set(b, (at += b.length) - b.length);
+}, 60_000);
+
+afterAll(() => cleanup?.());
+
+describe('pocketsphinx engine', () => {
+  it('recognises festival slt speech with WER ≤ 12 % and word times inside the spoken sentences', async () => {
+    const engine = new PocketsphinxEngine({ tmpDir: dir });
+    expect(engine).toMatchObject({ id: 'pocketsphinx', quality: 'basic', languages: ['en'] });
+    const offset = 100;
+    const result = await engine.transcribe(pcm, { timestampOffset: offset });
+    const { wer } = wordErrorRate(spoken.text, result.text);
+    expect(wer).toBeLessThanOrEqual(0.12);
+    expect(result.language).toBe('en');
+    expect(result.words[0].text).not.toMatch(/^\s/);
+    expect(result.words.slice(1).every((w) => w.text.startsWith(' ') && !/[<>[\]()]/.test(w.text))).toBe(true);
+    for (const [i, w] of result.words.entries()) {
+      expect(w.end).toBeGreaterThanOrEqual(w.start);
+      expect(w.confidence).toBeGreaterThanOrEqual(0);
+      expect(w.confidence).toBeLessThanOrEqual(1);
+      if (i > 0) expect(w.start).toBeGreaterThanOrEqual(result.words[i - 1].end);
+      const inside = spoken.regions.some((r) => w.start - offset >= r.start - 0.3 && w.end - offset <= r.end + 0.3);
+      expect(inside, `${w.text} at ${w.start - offset}`).toBe(true);
+    }
+    // The first word of each sentence starts where the sentence starts.
+    expect(result.words[0].start - offset).toBeCloseTo(spoken.regions[0].start, 0);
+    // No temporary WAV is left behind.
+    expect((await readdir(dir)).filter((f) => f.startsWith('pocketsphinx-'))).toEqual([]);
+  });
+
+  it('returns nothing for silence and for a clip too short to hold a word', async () => {
+    const engine = new PocketsphinxEngine({ tmpDir: dir });
+    expect((await engine.transcribe(new Float32Array(SAMPLE_RATE * 2))).words).toEqual([]);
+    expect(await engine.transcribe(new Float32Array(100))).toEqual({ text: '', words: [], language: 'en' });
+  });
+
+  it('reports a missing binary or model as unavailable, naming the apt packages', async () => {
+    const noBinary = await new PocketsphinxEngine({ binary: '/nonexistent/pocketsphinx_continuous' }).transcribe(pcm.subarray(0, SAMPLE_RATE)).catch((e: unknown) => e);
+    expect(noBinary).toBeInstanceOf(SpeechError);
+    expect((noBinary as SpeechError).kind).toBe('unavailable');
+    expect((noBinary as SpeechError).message).toMatch(/apt-get install pocketsphinx pocketsphinx-en-us/);
+    const noModel = await new PocketsphinxEngine({ modelDir: dir }).transcribe(pcm.subarray(0, SAMPLE_RATE)).catch((e: unknown) => e);
+    expect((noModel as SpeechError).kind).toBe('unavailable');
+    expect((noModel as SpeechError).message).toMatch(/pocketsphinx-en-us/);
+  });
+
+  it('refuses languages other than English', async () => {
+    const err = await new PocketsphinxEngine().transcribe(pcm, { language: 'fr' }).catch((e: unknown) => e);
+    expect((err as SpeechError).kind).toBe('unavailable');
+    expect((err as SpeechError).message).toMatch(/only recognises English/);
+  });
+
+  it('can be aborted', async () => {
+    const controller = new AbortController();
+    const pending = new PocketsphinxEngine({ tmpDir: dir }).transcribe(pcm, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await expect(pending).rejects.toThrow(/aborted/);
+  });
+});
+
+describe('parseWordTimes', () => {
+  it('drops silence and noise tokens, folds pronunciation variants and applies the offset', () => {
+    const output = [
+      'good morning',
+      '<s> 0.000 0.160 0.999900',
+      'good(2) 0.170 0.330 0.471099',
+      '[NOISE] 0.340 0.400 0.5',
+      '<sil> 0.410 0.500 0.7',
+      'morning 0.510 0.780 1.000100',
+      '++breath++ 0.790 0.800 0.9',
+      '</s> 0.810 0.900 1.000000',
+    ].join('\n');
+    expect(parseWordTimes(output, 10)).toEqual([
+      { text: 'good', start: 10.17, end: 10.33, confidence: 0.471099 },
+      { text: ' morning', start: 10.51, end: 10.78, confidence: 1 },
+    ]);
+  });
+});
