@@ -60,7 +60,7 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
   const words: Word[] = [];
   const failure = new AbortController();
   const engineSignal = signal ? AbortSignal.any([signal, failure.signal]) : failure.signal;
-  const inflight: { batch: SpeechBatch; result: Promise<TranscriptionResult> }[] = [];
+  const inflight: { batch: SpeechBatch; result: Promise<TranscriptionResult>; settled: boolean }[] = [];
   let clipEnd = 0;
   let batches = 0;
   let vadMs = 0;
@@ -68,6 +68,7 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
   let peakWindow = 0;
   let language = opts.language && opts.language !== 'auto' ? opts.language : undefined;
 
+  const total = () => duration || vad.processedSeconds || 1;
   const report = (fraction: number) => {
     const f = Math.min(1, Math.max(0, fraction));
     if (f - reported >= 0.005 || (f === 1 && reported < 1)) {
@@ -82,11 +83,17 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
     clipEnd = to;
     batches++;
     const result = engine.transcribe(window.slice(from, to), { language: opts.language, timestampOffset: from, signal: engineSignal });
-    result.catch(() => failure.abort());
-    inflight.push({ batch, result });
+    const entry = { batch, result, settled: false };
+    result.then(
+      () => (entry.settled = true),
+      () => failure.abort(),
+    );
+    inflight.push(entry);
   };
   const collectOldest = async () => {
-    const result = await inflight.shift()!.result;
+    const entry = inflight.shift()!;
+    const result = await entry.result;
+    report((inflight[0]?.batch.start ?? entry.batch.end) / total());
     language ??= result.language;
     for (const w of result.words) {
       const text = w.text.trim();
@@ -115,8 +122,9 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
       const open = batcher.openSince;
       window.dropBefore(Math.min(open === null ? Infinity : open - pad, vad.processedSeconds - maxSpeech - 2 * VAD_LATENCY));
       peakWindow = Math.max(peakWindow, window.heldSeconds);
+      while (inflight[0]?.settled) await collectOldest();
       const done = inflight.length ? inflight[0].batch.start : (open ?? vad.processedSeconds);
-      report(done / (duration || vad.processedSeconds || 1));
+      report(done / total());
     }
     const t0 = performance.now();
     const last = vad.flush();

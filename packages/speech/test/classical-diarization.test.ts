@@ -1,4 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeDer, parseRttm } from '../src/der.ts';
 import { ClassicalDiarizer } from '../src/diarization/classical.ts';
@@ -80,6 +83,17 @@ describe('classical diarization (speaker count estimated)', () => {
     expect(r.der.hypothesisSpeakers).toBe(2);
     // Measured 19.3 % (8.4 % of it is overlapped speech, which this engine never outputs).
     expect(r.der.der).toBeLessThan(0.23);
+  });
+
+  it('returns no segments for silence', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diar-silence-'));
+    try {
+      const wav = join(dir, 'silence.wav');
+      execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '5', wav]);
+      expect(await new ClassicalDiarizer().diarizeFile(wav)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports an unreadable file as a clear error', async () => {

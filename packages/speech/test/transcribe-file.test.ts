@@ -47,7 +47,7 @@ describe('transcribeFile with pocketsphinx', () => {
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);
     expect(progress[progress.length - 1]).toBe(1);
-  });
+  }, 180_000);
 
   it('holds a bounded window of audio through a long silence', async () => {
     // Speech, four minutes of silence, speech again: nothing in between needs to be kept.
@@ -62,7 +62,7 @@ describe('transcribeFile with pocketsphinx', () => {
     expect(result.words.length).toBeGreaterThan(10);
     expect(result.words.some((w) => w.start > 248)).toBe(true);
     expect(result.words.every((w) => w.start < 9 || w.start > 247)).toBe(true);
-  });
+  }, 180_000);
 
   it('rejects a file without audio', async () => {
     const video = join(dir, 'video.mp4');

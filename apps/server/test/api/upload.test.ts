@@ -157,7 +157,7 @@ describe(`chunked upload and processing (${TEST_MODE})`, () => {
     expect(JSON.stringify(await noQuery.json())).toMatch(/chunk_number|total_chunks/);
     const negative = await fetch(`${p.url}/v1/transcripts/${id}/record/upload?chunk_number=-1&total_chunks=2`, { method: 'POST' });
     expect(negative.status).toBe(422);
-    expect((await negative.json()).detail[0].field).toBe('chunk_number');
+    expect(((await negative.json()) as any).detail[0].field).toBe('chunk_number');
     const wrongField = await uploadChunk(p.url, id, 0, 1, bytes, 'blob', 'file');
     expect(wrongField.status).toBe(422);
     expect(wrongField.body.detail[0].field).toBe('chunk');

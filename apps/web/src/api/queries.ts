@@ -58,6 +58,7 @@ export function usePatchTranscript(id: string) {
       qc.setQueryData<TranscriptDetail>(keys.transcript(id), (old) => (old ? ({ ...old, ...updated } as TranscriptDetail) : old));
       void qc.invalidateQueries({ queryKey: keys.lists });
     },
+    meta: { showsOwnError: true },
   });
 }
 

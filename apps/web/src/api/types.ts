@@ -19,4 +19,4 @@ export type SearchQuery = NonNullable<paths['/v1/transcripts/search']['get']['pa
 export type Status = TranscriptSummary['status'];
 export type SourceKind = TranscriptSummary['source_kind'];
 export type ActionItems = NonNullable<TranscriptSummary['action_items']>;
-export type TranscriptEvent = Ok<'/v1/transcripts/{id}/events', 'get'>;
+export type TranscriptEvent = NonNullable<Ok<'/v1/transcripts/{id}/events', 'get'>>;
