@@ -15,6 +15,7 @@ One-shot commands:
   migrate                       apply pending database migrations and exit
   models list|pull|verify|rm    manage downloadable speech models (see: reflector models --help)
   create-admin                  hash a password, or create/update a user (see: reflector create-admin --help)
+  process FILE                  run the whole pipeline on a file without a server (see: reflector process --help)
 
 Options:
   --port N        listen port (env PORT; server default 1250, transcription default 8000)
@@ -70,6 +71,7 @@ const commands: Record<string, Command> = {
     return run(argv);
   },
   'create-admin': async (argv) => (await import('./commands/create-admin.ts')).createAdminCommand(argv),
+  process: async (argv) => (await import('./commands/process.ts')).processCommand(argv),
 };
 
 export async function main(argv: string[]): Promise<void> {

@@ -96,7 +96,7 @@ const schema = z.object({
   DIARIZATION_BACKEND: z.string().default('auto'),
   DIARIZATION_URL: optionalUrl,
   DIARIZATION_FILE_TIMEOUT: num(1).default(600),
-  TRANSLATION_BACKEND: z.string().default('passthrough'),
+  TRANSLATION_BACKEND: z.string().default('auto'),
   TRANSLATE_URL: optionalUrl,
   TRANSLATE_TIMEOUT: num(1).default(90),
   MODELS_DIR: optional,
@@ -107,6 +107,7 @@ const schema = z.object({
   LLM_CONTEXT_WINDOW: int(512).default(16000),
   LLM_PARSE_MAX_RETRIES: int(0, 20).default(3),
   LLM_STRUCTURED_RESPONSE_TIMEOUT: num(1).default(300),
+  LLM_REQUEST_RETRIES: int(0, 10).default(3),
 
   BEAT_POLL_INTERVAL: int(0).optional(),
   CELERY_BEAT_POLL_INTERVAL: int(0).optional(),

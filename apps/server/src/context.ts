@@ -25,11 +25,13 @@ export interface ContextOptions {
   /** Apply pending migrations (server, all, migrate roles). */
   migrate?: boolean;
   log?: Logger;
+  /** Embedded database in memory only (one-shot commands such as `reflector process`). */
+  inMemoryDatabase?: boolean;
 }
 
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
   const log = opts.log ?? pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, migrate: opts.migrate });
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, migrate: opts.migrate, inMemory: opts.inMemoryDatabase });
   const storage = await createStorage(config);
   let jobs: JobQueue;
   let events: EventBus;

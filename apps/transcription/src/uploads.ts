@@ -62,7 +62,7 @@ export async function readMultipart(
   const fields: Record<string, string> = {};
   const declared = Number(req.headers['content-length']);
   // A request that announces more than every allowed file could hold is refused before it is read.
-  if (Number.isFinite(declared) && declared > opts.maxFileBytes * 64 + 1024 * 1024) throw tooLarge(opts.maxFileBytes);
+  if (Number.isFinite(declared) && declared > opts.maxFileBytes * 32 + 1024 * 1024) throw tooLarge(opts.maxFileBytes);
   try {
     for await (const part of req.parts()) {
       if (part.type === 'field') {

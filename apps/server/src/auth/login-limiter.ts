@@ -52,7 +52,7 @@ export class RedisLoginLimiter implements LoginLimiter {
     const key = this.key(ip);
     await this.redis.zremrangebyscore(key, 0, now - WINDOW_SECONDS * 1000);
     // Members are "<epoch ms>-<random>", so the time of each failure is read from the member itself.
-    const members = await this.redis.zrange(key, -MAX_FAILURES, -1);
+    const members = await this.redis.zrange(key, String(-MAX_FAILURES), '-1');
     if (members.length < MAX_FAILURES) return 0;
     const oldest = Number(members[0].split('-')[0]);
     return Math.max(1, Math.ceil((oldest + WINDOW_SECONDS * 1000 - now) / 1000));

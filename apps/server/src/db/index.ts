@@ -15,6 +15,8 @@ export interface Database {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Runs `fn` on one dedicated connection (session-level locks, multi-statement scripts). */
   session<T>(fn: (s: Session) => Promise<T>): Promise<T>;
+  /** Runs `fn` in a transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
@@ -30,6 +32,8 @@ export interface OpenOptions {
   dataDir: string;
   /** Apply pending migrations after connecting (server and migrate roles). */
   migrate?: boolean;
+  /** Embedded database kept in memory only (one-shot commands). */
+  inMemory?: boolean;
   poolSize?: number;
 }
 
@@ -63,11 +67,24 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
           client.release();
         }
       },
+      transaction(fn) {
+        return this.session(async (s) => {
+          await s.exec('BEGIN');
+          try {
+            const result = await fn(s);
+            await s.exec('COMMIT');
+            return result;
+          } catch (err) {
+            await s.exec('ROLLBACK');
+            throw err;
+          }
+        });
+      },
       close: () => pool.end(),
     };
   } else {
-    const dir = path.join(opts.dataDir, 'pgdata');
-    mkdirSync(dir, { recursive: true });
+    const dir = opts.inMemory ? 'memory://' : path.join(opts.dataDir, 'pgdata');
+    if (!opts.inMemory) mkdirSync(dir, { recursive: true });
     const { PGlite, types } = await import('@electric-sql/pglite');
     const client = await PGlite.create(dir, { parsers: { [types.INT8]: (v: string) => Number(v) } });
     const { drizzle } = await import('drizzle-orm/pglite');
@@ -86,6 +103,16 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
             await client.exec(script);
           },
         }),
+      // PGlite has one connection: its own transaction() keeps other queries out until it ends.
+      transaction: (fn) =>
+        client.transaction((tx) =>
+          fn({
+            query: async (text, params = []) => (await tx.query(text, params as unknown[])).rows as any[],
+            exec: async (script) => {
+              await tx.exec(script);
+            },
+          }),
+        ),
       close: () => client.close(),
     };
   }

@@ -55,6 +55,10 @@ export const transcripts = pgTable('transcript', {
   /** Fields people edited by hand; reprocessing keeps them. */
   editedFields: jsonb('edited_fields').$type<string[]>().notNull().default([]),
   changeSeq: bigint('change_seq', { mode: 'number' }),
+  /** 'llm' or 'extractive'. */
+  summaryMethod: text('summary_method'),
+  /** Number of speakers when known; diarization estimates it otherwise. */
+  speakersExpected: integer('speakers_expected'),
 });
 
 export const users = pgTable('user', {

@@ -95,8 +95,9 @@ export class BullJobQueue implements JobQueue {
       concurrency: opts.concurrency ?? 1,
       lockDuration: this.opts.lockDurationMs,
       stalledInterval: this.opts.stalledIntervalMs,
-      // A job whose worker died twice in a row is given up as failed rather than retried forever.
-      maxStalledCount: 2,
+      // Jobs that lost their worker always go back to the queue; handlers see how often that happened
+      // (JobRun.interruptions) and decide when to give up, so the failure is recorded where users see it.
+      maxStalledCount: 1_000_000,
     });
     worker.on('error', (err) => this.log.warn({ err }, 'job worker connection problem'));
     worker.on('stalled', (jobId) => this.log.warn({ jobId }, 'job lost its worker; queued again'));
@@ -117,6 +118,7 @@ export class BullJobQueue implements JobQueue {
       id: job.id ?? '',
       attempt: job.attemptsMade + 1,
       signal: signal ? AbortSignal.any([this.shutdown.signal, signal]) : this.shutdown.signal,
+      interruptions: job.stalledCounter ?? 0,
     });
     this.running.add(run);
     try {

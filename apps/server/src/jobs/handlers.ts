@@ -1,13 +1,30 @@
 // What each job does, and the start-up check that resumes transcripts whose job was lost.
 import type { AppContext } from '../context.ts';
+import { setTranscriptStatus } from '../events/transcript-events.ts';
 import { processTranscript, processJobId } from '../pipeline/process-file.ts';
 import { cleanupPublicData } from './cleanup-public-data.ts';
 import type { JobHandlers } from './queue.ts';
 
+/** A processing job whose worker died this many times is marked as failed. */
+export const MAX_INTERRUPTIONS = 3;
+
 export function jobHandlers(ctx: AppContext): JobHandlers {
   return {
     'process-transcript': async (data, job) => {
-      await processTranscript(ctx, String(data.transcriptId), { attempt: job.attempt, signal: job.signal });
+      const transcriptId = String(data.transcriptId);
+      if ((job.interruptions ?? 0) >= MAX_INTERRUPTIONS) {
+        // The recording keeps killing the worker that processes it (out of memory, a crashing engine):
+        // stop trying and say so, instead of taking workers down forever.
+        ctx.log.error({ transcriptId, interruptions: job.interruptions }, 'giving up on a job whose worker keeps dying');
+        await setTranscriptStatus(
+          ctx,
+          transcriptId,
+          'error',
+          `Processing stopped ${job.interruptions} times because the worker running it died (for example out of memory); not retrying`,
+        );
+        return;
+      }
+      await processTranscript(ctx, transcriptId, { attempt: job.attempt, signal: job.signal });
     },
     'cleanup-public-data': async (data) => {
       await cleanupPublicData(ctx, { days: typeof data.days === 'number' ? data.days : undefined });

@@ -1,14 +1,24 @@
 // One interface for background jobs. Without Redis an in-process runner executes them; with Redis,
 // BullMQ queues are consumed by any number of worker processes.
 
-export type JobName = 'process-transcript' | 'cleanup-public-data' | 'healthcheck-ping';
+export type JobName = 'process-transcript' | 'pipeline-stage' | 'cleanup-public-data' | 'healthcheck-ping';
 
 export interface JobData {
   transcriptId?: string;
   [key: string]: unknown;
 }
 
-export type JobHandler = (data: JobData, job: { id: string; attempt: number; signal: AbortSignal }) => Promise<void>;
+export interface JobRun {
+  id: string;
+  /** 1 for the first try; counts failed attempts (retries with backoff). */
+  attempt: number;
+  /** Aborted when the process stops gracefully: the job is handed back and resumes elsewhere. */
+  signal: AbortSignal;
+  /** How many times a worker died while running this job (BullMQ); 0 or absent otherwise. */
+  interruptions?: number;
+}
+
+export type JobHandler = (data: JobData, job: JobRun) => Promise<void>;
 export type JobHandlers = Partial<Record<JobName, JobHandler>>;
 
 export interface EnqueueOptions {

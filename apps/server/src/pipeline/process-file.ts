@@ -10,6 +10,23 @@ import { emitTranscriptEvent, setTranscriptStatus } from '../events/transcript-e
 import { audioKey, waveformKey, workDir } from '../transcripts/files.ts';
 
 export const processJobId = (transcriptId: string) => `process-${transcriptId}`;
+
+/**
+ * Test-only: REFLECTOR_TEST_STAGE_DELAY_MS makes every run wait that long after probing, so tests can
+ * catch a job mid-run (e.g. to kill its worker). Never set it in a deployment.
+ */
+async function testStageDelay(signal?: AbortSignal): Promise<void> {
+  const ms = Number(process.env.REFLECTOR_TEST_STAGE_DELAY_MS ?? 0);
+  if (!(ms > 0)) return;
+  await new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('processing stopped: the worker is shutting down'));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new Error('processing stopped: the worker is shutting down'));
+    }, { once: true });
+  });
+}
 export const PROCESS_ATTEMPTS = 3;
 
 export async function processTranscript(
@@ -35,13 +52,14 @@ export async function processTranscript(
     await pipeline(await ctx.storage.get(t.upload_key), createWriteStream(input));
 
     const info = await probe(input);
+    await testStageDelay(opts.signal);
     if (!info.hasAudio) throw new SpeechError('File has no audio stream', 'bad_input');
     const durationMs = Math.round(info.durationSeconds * 100_000) / 100;
     await ctx.database.query('UPDATE transcript SET duration = $2 WHERE id = $1', [transcriptId, durationMs]);
     await emitTranscriptEvent(ctx, transcriptId, 'DURATION', { duration: durationMs });
 
     const mp3 = path.join(dir, 'audio.mp3');
-    await encodeMp3(input, mp3);
+    await encodeMp3(input, mp3, { signal: opts.signal });
     const size = (await stat(mp3)).size;
     await ctx.storage.put(audioKey(transcriptId), createReadStream(mp3), { contentType: 'audio/mpeg', size });
     await ctx.database.query('UPDATE transcript SET audio_location = $2 WHERE id = $1', [
@@ -49,7 +67,7 @@ export async function processTranscript(
       ctx.storage.kind === 'aws' ? 'storage' : 'local',
     ]);
 
-    const waveform = await computeWaveform(mp3);
+    const waveform = (await computeWaveform(mp3, { durationSeconds: info.durationSeconds, signal: opts.signal })).data;
     await ctx.storage.put(waveformKey(transcriptId), Buffer.from(JSON.stringify(waveform)), { contentType: 'application/json' });
     await emitTranscriptEvent(ctx, transcriptId, 'WAVEFORM', { waveform });
 

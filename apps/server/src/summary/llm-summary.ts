@@ -97,7 +97,7 @@ export async function llmTitle(llm: LlmClient, topics: DetectedTopic[], opts: Ll
   return answer.title.trim().replace(/\.$/, '');
 }
 
-async function llmNotes(llm: LlmClient, lines: Line[], opts: LlmSummaryOptions): Promise<Notes[]> {
+async function notesPerChunk(llm: LlmClient, lines: Line[], opts: LlmSummaryOptions): Promise<Notes[]> {
   const chunks = chunkLines(lines, chunkChars(llm));
   return mapLimit(chunks, opts.parallel ?? 2, async (chunk) => {
     const notes = await llm.structured('notes', NotesAnswer, [
@@ -117,7 +117,8 @@ const notesText = (points: Point[]) => points.map((p) => `- ${p.text} (${p.times
  * Reduces notes to subjects and a recap. When the notes themselves exceed the window they are first
  * condensed group by group (each group keeps its times), so arbitrarily long meetings are covered.
  */
-async function combine(llm: LlmClient, points: Point[], topics: DetectedTopic[], opts: LlmSummaryOptions) {
+export async function llmCombine(llm: LlmClient, points: Point[], topics: DetectedTopic[], opts: LlmSummaryOptions = {}) {
+  if (!points.length) return { recap: 'Nothing of substance was said.', shortSummary: 'Nothing of substance was said.', subjects: [] as Subject[] };
   const budget = chunkChars(llm);
   let current = points;
   while (estimateTokens(notesText(current)) * 4 > budget && current.length > 1) {
@@ -170,6 +171,27 @@ function mergeSpeakerNames(all: SpeakerName[]): SpeakerName[] {
   return [...byLabel.entries()].map(([speaker, votes]) => ({ speaker, name: [...votes.entries()].sort((a, b) => b[1] - a[1])[0][0] }));
 }
 
+export interface MeetingNotes {
+  points: Point[];
+  actionItems: ActionItems;
+  speakerNames: SpeakerName[];
+}
+
+/** Notes on the whole meeting, chunk by chunk: key points, decisions, next steps and speaker names. */
+export async function llmNotes(llm: LlmClient, lines: Line[], opts: LlmSummaryOptions = {}): Promise<MeetingNotes> {
+  const notes = await notesPerChunk(llm, lines, opts);
+  return {
+    points: notes.flatMap((n) => n.points.map((p) => ({ text: p.text, timestamps: p.times as number[] }))),
+    actionItems: {
+      decisions: notes.flatMap((n) => n.decisions.map((d) => ({ decision: d.decision, rationale: d.rationale ?? null, decided_by: d.decided_by ?? null, timestamps: d.times as number[] }))),
+      next_steps: notes.flatMap((n) =>
+        n.next_steps.map((s) => ({ task: s.task, assigned_to: s.assigned_to ?? null, deadline: s.deadline ?? null, context: s.context ?? null, timestamps: s.times as number[] })),
+      ),
+    },
+    speakerNames: mergeSpeakerNames(notes.flatMap((n) => n.speaker_names)),
+  };
+}
+
 export interface LlmSummaryParts {
   title: string;
   summary: Pick<MeetingSummary, 'recap' | 'shortSummary' | 'subjects' | 'longSummary'>;
@@ -180,20 +202,11 @@ export interface LlmSummaryParts {
 /** Title, summaries, action items and speaker names; the title and the notes are asked for in parallel. */
 export async function llmSummary(llm: LlmClient, lines: Line[], topics: DetectedTopic[], opts: LlmSummaryOptions = {}): Promise<LlmSummaryParts> {
   const [title, notes] = await Promise.all([llmTitle(llm, topics, opts), llmNotes(llm, lines, opts)]);
-  const points: Point[] = notes.flatMap((n) => n.points.map((p) => ({ text: p.text, timestamps: p.times as number[] })));
-  const actionItems: ActionItems = {
-    decisions: notes.flatMap((n) => n.decisions.map((d) => ({ decision: d.decision, rationale: d.rationale ?? null, decided_by: d.decided_by ?? null, timestamps: d.times as number[] }))),
-    next_steps: notes.flatMap((n) =>
-      n.next_steps.map((s) => ({ task: s.task, assigned_to: s.assigned_to ?? null, deadline: s.deadline ?? null, context: s.context ?? null, timestamps: s.times as number[] })),
-    ),
-  };
-  const { recap, shortSummary, subjects } = points.length
-    ? await combine(llm, points, topics, opts)
-    : { recap: 'Nothing of substance was said.', shortSummary: 'Nothing of substance was said.', subjects: [] as Subject[] };
+  const { recap, shortSummary, subjects } = await llmCombine(llm, notes.points, topics, opts);
   return {
     title,
-    summary: { recap, shortSummary, subjects, longSummary: renderLongSummary(recap, subjects, actionItems) },
-    actionItems,
-    speakerNames: mergeSpeakerNames(notes.flatMap((n) => n.speaker_names)),
+    summary: { recap, shortSummary, subjects, longSummary: renderLongSummary(recap, subjects, notes.actionItems) },
+    actionItems: notes.actionItems,
+    speakerNames: notes.speakerNames,
   };
 }

@@ -50,7 +50,8 @@ export function topicColumns(topics: Topic[]): Pick<Changes, 'topics' | 'webvtt'
 
 /**
  * Reads the transcript under a row lock, lets `fn` decide the changes, and writes them. Throws 404 when the
- * transcript does not exist. Errors thrown by `fn` roll everything back.
+ * transcript does not exist. Errors thrown by `fn` roll everything back. `fn` must not query the database
+ * itself: embedded PostgreSQL has one connection, held by this transaction.
  */
 export async function mutateTranscript<T>(
   ctx: Ctx,

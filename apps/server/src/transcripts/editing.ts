@@ -1,4 +1,5 @@
 // Changing and deleting transcripts. Access is decided by the policy module on the locked row.
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -10,7 +11,6 @@ import { publishUserEvent } from '../events/transcript-events.ts';
 import { mutateTranscript } from './content.ts';
 import { uploadChunksDir, workDir } from './files.ts';
 import { findTranscript, ShareMode } from './repository.ts';
-import { randomUUID } from 'node:crypto';
 
 export const ParticipantIn = z.object({
   id: z.string().min(1).optional().describe('kept when given, generated otherwise'),
@@ -52,7 +52,7 @@ function participantsFrom(input: z.infer<typeof ParticipantIn>[]): Participant[]
 
 /** Applies only the keys present in `patch`. */
 export async function updateTranscript(ctx: Pick<AppContext, 'database'>, id: string, user: UserInfo | null, patch: TranscriptPatchT): Promise<TranscriptRow> {
-  return mutateTranscript(ctx, id, (row) => {
+  await mutateTranscript(ctx, id, (row) => {
     assertCanMutate(user, { user_id: row.userId, share_mode: row.shareMode, room_id: row.roomId });
     const changes: Partial<typeof transcripts.$inferInsert> = {};
     if (patch.name !== undefined) changes.name = patch.name;
@@ -66,8 +66,12 @@ export async function updateTranscript(ctx: Pick<AppContext, 'database'>, id: st
     if (patch.audio_deleted !== undefined) changes.audioDeleted = patch.audio_deleted;
     const edited = GENERATED_FIELDS.filter((f) => patch[f] !== undefined && !row.editedFields.includes(f));
     if (edited.length) changes.editedFields = [...row.editedFields, ...edited];
-    return { changes, result: { ...row, ...changes } as TranscriptRow };
+    return { changes, result: null };
   });
+  // Read back for the new change_seq; a concurrent delete between the two is a 404 like any other.
+  const row = await findTranscript(ctx, id);
+  if (!row) throw notFound('Transcript not found');
+  return row;
 }
 
 /**

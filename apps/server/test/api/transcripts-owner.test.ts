@@ -90,6 +90,7 @@ describe('PATCH', () => {
     const r = await as(owner, 'PATCH', `/v1/transcripts/${t.id}`, { title: 'My title', long_summary: '# Notes' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ name: 'before', title: 'My title', long_summary: '# Notes', short_summary: null, locked: false });
+    expect(r.body.change_seq).toBeGreaterThan(t.change_seq);
     const all = await as(owner, 'PATCH', `/v1/transcripts/${t.id}`, {
       name: 'after',
       locked: true,

@@ -185,6 +185,8 @@ describe(`chunked upload and processing (${TEST_MODE})`, () => {
       const id = await create();
       await uploadInChunks(p.url, id, media.mp3, MAX_CHUNK);
       await waitStatus(id, 'ended');
+      // The job itself finishes a moment after it reports ended.
+      await waitFor(async () => !(await p.ctx.jobs.isPending(`process-${id}`)), 10_000, 'the job to finish');
       await p.ctx.database.query(
         `UPDATE transcript SET title = 'Kept by hand', long_summary = 'machine summary', edited_fields = '["title"]'::jsonb,
            topics = '[{"id":"t1","title":"old","summary":"old","timestamp":0,"duration":1,"transcript":"old","words":[]}]'::jsonb WHERE id = $1`,

@@ -16,8 +16,8 @@ export const keys = {
 export function useTranscript(id: string) {
   return useQuery({
     queryKey: keys.transcript(id),
-    // The json format is the smallest rendering; the page uses topics/with-words for the words.
-    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}', { params: { path: { id }, query: { transcript_format: 'json' } } })),
+    // Plain text is the cheapest rendering to produce and send; the pages take the words from topics/with-words.
+    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}', { params: { path: { id }, query: { transcript_format: 'text' } } })),
   });
 }
 

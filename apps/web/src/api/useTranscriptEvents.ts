@@ -48,7 +48,10 @@ export function useTranscriptEvents(id: string | undefined, onEvent?: (e: Transc
             if (e.data.value !== 'processing') setProgress(null);
             invalidate('transcript');
             invalidate('lists');
-            if (e.data.value === 'ended') invalidate('topics');
+            if (e.data.value === 'ended') {
+              invalidate('topics');
+              void qc.invalidateQueries({ queryKey: keys.waveform(id) });
+            }
             break;
           case 'PROGRESS': {
             const d = e.data as { stage?: unknown; percent?: unknown };

@@ -39,6 +39,8 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
   const regions = useRef<RegionsPlugin | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rate, setRate] = useState(1);
+  // Regions placed before wavesurfer knows the duration all land at 0 s: markers wait for this.
+  const [ready, setReady] = useState(false);
   const time = usePlaybackValue(playback, (p) => p.time);
   const playing = usePlaybackValue(playback, (p) => p.playing);
   const onMarkerRef = useRef(onMarker);
@@ -69,6 +71,9 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
       plugins: [reg],
     });
     ws.current = instance;
+    setReady(false);
+    instance.on('ready', () => setReady(true));
+    if (instance.getDuration() > 0) setReady(true);
     regions.current = reg;
     const update = () => playback.set(instance.getCurrentTime(), instance.isPlaying());
     instance.on('timeupdate', update);
@@ -121,16 +126,33 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
 
   useEffect(() => {
     const reg = regions.current;
-    if (!reg) return;
+    if (!reg || !ready) return;
     reg.clearRegions();
     const colour = themeColours().marker;
+    const css = getComputedStyle(document.documentElement);
+    // The waveform lives in a shadow root, out of reach of the stylesheet: labels carry their own style.
+    // With many topics the labels would pile up; the markers alone remain, titled for hover.
+    const labelled = markers.length <= 12;
     for (const m of markers) {
       const label = document.createElement('span');
-      label.className = 'wave-marker-label';
-      label.textContent = m.title;
+      label.textContent = labelled ? m.title : '';
+      label.title = m.title;
+      Object.assign(label.style, {
+        display: 'block',
+        fontSize: '11px',
+        lineHeight: '14px',
+        padding: '0 4px',
+        marginTop: '-16px',
+        whiteSpace: 'nowrap',
+        maxWidth: '160px',
+        overflow: 'hidden',
+        textOverflow: 'ellipsis',
+        color: css.getPropertyValue('--text').trim(),
+        cursor: 'pointer',
+      });
       reg.addRegion({ id: m.id, start: m.start, color: colour, content: label, drag: false, resize: false });
     }
-  }, [markers, peaks, duration, audioUrl]);
+  }, [markers, ready]);
 
   useEffect(() => {
     ws.current?.setPlaybackRate(rate, true);

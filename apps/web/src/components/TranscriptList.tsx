@@ -107,7 +107,7 @@ export function TranscriptList({ flat, topics, participants, playback, ref }: Pr
 
   return (
     <div className="transcript-list-wrap">
-      <div ref={scroller} className="transcript-list" tabIndex={0} aria-label="Transcript" onWheel={stopFollowing} onTouchMove={stopFollowing} data-testid="transcript-list">
+      <div ref={scroller} className="transcript-list" style={{ height: virtualizer.getTotalSize() }} tabIndex={0} aria-label="Transcript" onWheel={stopFollowing} onTouchMove={stopFollowing} data-testid="transcript-list">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const seg = flat.segments[item.index];
