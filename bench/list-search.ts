@@ -75,7 +75,7 @@ const SUMMARIES = [
 export const COMMON_WORD = 'team';
 export const RARE_WORD = 'zeppelin';
 
-function fillSql(rows: number): string {
+export function fillSql(rows: number): string {
   const n = SENTENCES.length;
   const m = SUMMARIES.length;
   return `
@@ -88,7 +88,7 @@ function fillSql(rows: number): string {
       (${sqlArray(ADJECTIVES)})[1 + i % ${ADJECTIVES.length}] || ' ' || (${sqlArray(SUBJECTS)})[1 + (i / ${ADJECTIVES.length}) % ${SUBJECTS.length}],
       (SELECT string_agg((${sqlArray(SUMMARIES)})[1 + ((i * 7 + k * 3) % ${m})], ' ') FROM generate_series(1, 3) k),
       (SELECT string_agg((${sqlArray(SENTENCES)})[1 + ((i * 31 + k * 17 + k * k) % ${n})], ' ') FROM generate_series(1, 20) k)
-        || CASE WHEN i % 1000 = 7 THEN ' The ${RARE_WORD} project was mentioned once.' ELSE '' END,
+        || CASE WHEN i % 1000 = 3 THEN ' The ${RARE_WORD} project was mentioned once.' ELSE '' END,
       now() - i * interval '7 minutes',
       CASE WHEN i % 10 < 6 THEN NULL ELSE 'user-' || (i % 50) END,
       CASE WHEN i % 10 = 6 THEN 'public' ELSE 'private' END,

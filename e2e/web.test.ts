@@ -68,7 +68,7 @@ describe('web app', () => {
     await p.getByTestId('waveform').locator('div').first().waitFor();
     await expect.poll(() => p.getByTestId('topic').count()).toBe(2);
     await p.getByTestId('summary').getByText('Marketing costs grew by').waitFor();
-    await p.getByText('Send the updated spreadsheet to the finance team').waitFor();
+    await p.locator('.action-list').getByText('Send the updated spreadsheet to the finance team').waitFor();
     await p.getByTestId('transcript-list').getByText('Speaker 1').first().waitFor();
     await shot(p, '04-transcript', true);
   });
@@ -214,14 +214,45 @@ describe('web app', () => {
     await p.goto(`${server.url}/transcripts/${id}`);
     await p.getByTestId('transcript-list').locator('.segment').first().waitFor();
     const usableMs = Date.now() - t0;
-    // Jump to the last topic: the list must scroll there and render it.
-    const t1 = Date.now();
-    await p.getByTestId('topic').last().click();
-    await p.getByTestId('transcript-list').getByText('Topic 60:', { exact: false }).first().waitFor();
-    const jumpMs = Date.now() - t1;
+    // Where the time goes, from the page's own clock (ms since navigation start).
+    const phases = await p.evaluate(() => {
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const api = (part: string) => {
+        const e = entries.find((r) => r.name.includes(part));
+        return e ? `${Math.round(e.startTime)}→${Math.round(e.responseEnd)}` : 'n/a';
+      };
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return {
+        html: Math.round(nav.responseEnd),
+        transcript: api('?transcript_format=text'),
+        topics: api('/topics/with-words'),
+        waveform: api('/audio/waveform'),
+        listRendered: Math.round((window as unknown as { __transcriptReady: number }).__transcriptReady),
+      };
+    });
+    // Jump to the last topic: the list scrolls there and renders it; timed inside the page.
+    const jumpMs = await p.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const list = document.querySelector('[data-testid="transcript-list"]')!;
+          const start = performance.now();
+          const found = () => [...list.querySelectorAll('.segment-topic')].some((h) => h.textContent?.startsWith('Topic 60:'));
+          const obs = new MutationObserver(() => {
+            if (found()) {
+              obs.disconnect();
+              requestAnimationFrame(() => resolve(performance.now() - start));
+            }
+          });
+          obs.observe(list, { childList: true, subtree: true, characterData: true });
+          (document.querySelectorAll('[data-testid="topic"]')[59] as HTMLElement).click();
+        }),
+    );
     const domRows = await p.getByTestId('transcript-list').locator('.segment').count();
     await shot(p, '15-long-transcript');
-    console.log(`3-hour transcript (30000 words): usable after ${usableMs} ms, jump to last topic ${jumpMs} ms, ${domRows} segment rows in the DOM`);
+    console.log(
+      `3-hour transcript (30000 words): usable after ${usableMs} ms (page clock: ${JSON.stringify(phases)}), ` +
+        `jump to last topic ${Math.round(jumpMs)} ms, ${domRows} segment rows in the DOM`,
+    );
     expect(usableMs).toBeLessThan(5000);
     expect(domRows).toBeLessThan(80);
   });

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import type { BullJobQueue } from '../../src/jobs/bullmq.ts';
-import { enqueueProcessing } from '../../src/jobs/handlers.ts';
+import { enqueueProcessing, MAX_INTERRUPTIONS } from '../../src/jobs/handlers.ts';
 import { processJobId } from '../../src/pipeline/process-file.ts';
 import { startRole } from '../../src/roles.ts';
 import { LocalStorage } from '../../src/storage/local.ts';
@@ -115,6 +115,22 @@ if (TEST_MODE === 'distributed') describe('workers (distributed): SIGKILL while 
     expect((await ctx.storage.stat(audioKey(id)))?.size).toBeGreaterThan(1000);
     const stored = await ctx.database.query<{ events: Array<{ event: string; data: { value?: string } }> }>('SELECT events FROM transcript WHERE id = $1', [id]);
     expect(stored[0].events.filter((e) => e.event === 'STATUS').map((e) => e.data.value).at(-1)).toBe('ended');
+    expect(await queue.isPending(processJobId(id))).toBe(false);
+  });
+
+  it('gives up visibly on a job whose worker dies every time', async () => {
+    const { ctx } = platform;
+    const id = await seedUploadedTranscript(ctx);
+    await enqueueProcessing(ctx, id);
+    for (let kill = 1; kill <= MAX_INTERRUPTIONS; kill++) {
+      // Keep one spare worker alive so the job always has somewhere to go.
+      while (platform.workers.filter(alive).length < 2) await platform.spawnWorker();
+      const h = await waitFor(async () => (await statusOf(ctx, id)) === 'processing' && holder(id), 60_000, `run ${kill} to start`);
+      await killHard(h.worker);
+    }
+    await waitFor(async () => (await statusOf(ctx, id)) === 'error', 60_000, 'the transcript to fail');
+    const [row] = await ctx.database.query<{ error: string }>('SELECT error FROM transcript WHERE id = $1', [id]);
+    expect(row.error).toMatch(/worker running it died/);
     expect(await queue.isPending(processJobId(id))).toBe(false);
   });
 
