@@ -42,8 +42,8 @@ export async function seedMeetingContent(ctx: Ctx, id: string, words: TimedWord[
         `1. Move two thousand euros from travel to marketing before Friday ${at(words[half].start)}`,
       ].join('\n'),
       actionItems: {
-        decisions: [{ text: 'Move two thousand euros from travel to marketing', timestamp: words[half].start }],
-        next_steps: [{ text: 'Send the updated spreadsheet to the finance team', owner: 'Speaker 1', deadline: 'tomorrow', timestamp: words[words.length - 8].start }],
+        decisions: [{ decision: 'Move two thousand euros from travel to marketing', rationale: 'Marketing costs grew by ten percent', decided_by: 'Speaker 0' }],
+        next_steps: [{ task: 'Send the updated spreadsheet to the finance team', assigned_to: 'Speaker 1', deadline: 'tomorrow', context: 'After the budget move' }],
       },
     })
     .where(eq(transcripts.id, id));

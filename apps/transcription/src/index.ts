@@ -16,7 +16,15 @@ export interface RunningTranscriptionService {
   close(): Promise<void>;
 }
 
-export async function startTranscriptionService(env: Record<string, string | undefined> = process.env): Promise<RunningTranscriptionService> {
+export interface StartOptions {
+  /** Finish in-flight requests (and remove their temporary files) on SIGTERM/SIGINT, then exit. Default true. */
+  handleSignals?: boolean;
+}
+
+export async function startTranscriptionService(
+  env: Record<string, string | undefined> = process.env,
+  opts: StartOptions = {},
+): Promise<RunningTranscriptionService> {
   const config = serviceConfigFromEnv(env);
   const engines = await createSpeechEngines(speechOptionsFromEnv(env));
   const level = env.LOG_LEVEL?.trim() || 'info';
@@ -41,13 +49,24 @@ export async function startTranscriptionService(env: Record<string, string | und
     `engines: asr=${d.asr.id} (${d.asr.quality}), diarization=${d.diarization.id} (${d.diarization.quality}), translation=${d.translation.id}`,
   );
   const address = await app.listen({ port: config.port, host: config.host });
-  return {
-    app,
-    url: address,
-    engines,
-    async close() {
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
       await app.close();
       await engines.close();
-    },
+    })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    app.log.info(`${signal}: finishing in-flight requests`);
+    void close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
+  if (opts.handleSignals !== false) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { app, url: address, engines, close };
 }

@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { ApiError, errorMessage } from './api/client.ts';
+import { prefetchForLocation } from './api/prefetch.ts';
 import { App } from './App.tsx';
 import { toast } from './components/toasts.ts';
 import './styles/app.css';
@@ -28,6 +29,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+prefetchForLocation(queryClient, window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

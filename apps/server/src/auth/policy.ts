@@ -55,8 +55,17 @@ export function assertCanEditSpeakers(user: UserInfo | null, t: TranscriptAccess
   assertCanMutate(user, t);
 }
 
-/** Upload, process, record: anyone who can read the transcript (anonymous creation in public mode). */
+/** Creating transcripts: signed-in users, and anyone in public mode (the transcript is then anonymous). */
+export function assertCanCreate(config: Config, user: UserInfo | null): void {
+  if (!user && !config.PUBLIC_MODE) throw unauthorized();
+}
+
+/**
+ * Upload, process, record: the owner of an owned transcript; anyone for an anonymous one (which only
+ * exists in public mode).
+ */
 export function assertCanFeed(user: UserInfo | null, t: TranscriptAccess): void {
-  assertCanRead(user, t);
-  if (t.user_id !== null && (!user || user.sub !== t.user_id)) throw forbidden('Not authorized');
+  if (t.user_id === null) return;
+  if (!user) throw unauthorized();
+  if (user.sub !== t.user_id) throw forbidden('Not authorized');
 }

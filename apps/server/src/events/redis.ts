@@ -31,9 +31,10 @@ export class RedisEventBus implements EventBus {
 
   private connect(role: string): Redis {
     const client = new Redis(this.url, {
-      // Keep retrying forever, with a capped delay: events resume when Redis is back.
+      // Reconnect forever, with a capped delay: events resume when Redis is back. A publish waits for
+      // at most a few reconnection attempts.
       retryStrategy: (times) => Math.min(times * 200, 5000),
-      maxRetriesPerRequest: 20,
+      maxRetriesPerRequest: 3,
       connectionName: `reflector-events-${role}-${process.pid}`,
     });
     client.on('error', (err) => {
@@ -78,9 +79,17 @@ export class RedisEventBus implements EventBus {
     }
   }
 
+  /**
+   * Broadcasts a message. A Redis outage loses the live broadcast only (transcript events are stored
+   * before they are published and replayed to late clients), so it is logged, not thrown at the caller.
+   */
   async publish(channel: string, message: Message): Promise<void> {
     if (this.closed) return;
-    await this.pub.publish(this.redisChannel(channel), JSON.stringify(message));
+    try {
+      await this.pub.publish(this.redisChannel(channel), JSON.stringify(message));
+    } catch (err) {
+      this.log.warn({ err, channel, event: message.event }, 'could not broadcast an event');
+    }
   }
 
   async subscribe(channel: string, listener: Listener): Promise<() => Promise<void>> {

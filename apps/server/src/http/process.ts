@@ -6,8 +6,8 @@ import { assertCanFeed, currentUser } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { setTranscriptStatus } from '../events/transcript-events.ts';
-import { enqueueProcessing } from '../jobs/handlers.ts';
-import { processJobId } from '../pipeline/process-file.ts';
+import { enqueueProcessing, processJobId } from '../jobs/handlers.ts';
+import { hasRunningRun } from '../pipeline/dag.ts';
 import { getReadableTranscript } from '../transcripts/repository.ts';
 
 /** Clears what the pipeline produces so a rerun starts clean; hand-edited fields survive. */
@@ -43,7 +43,7 @@ export const processRoutes: FastifyPluginAsyncZod = async (app) => {
       assertCanFeed(user, { user_id: t.userId, share_mode: t.shareMode });
       if (t.locked) throw badRequest('Recording is locked');
       if (!t.uploadKey) throw badRequest('Recording is not ready for processing');
-      if (await ctx.jobs.isPending(processJobId(id))) return { status: 'already running' as const };
+      if ((await ctx.jobs.isPending(processJobId(id))) || (await hasRunningRun(ctx, id))) return { status: 'already running' as const };
 
       await resetMachineResults(ctx, id);
       // `uploaded` marks it as waiting, so a restart before the job runs still picks it up.

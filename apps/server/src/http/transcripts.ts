@@ -1,7 +1,7 @@
 // /v1/transcripts: create, list, read (in several formats), change and delete transcripts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assertCanList, currentUser } from '../auth/policy.ts';
+import { assertCanCreate, assertCanList, currentUser } from '../auth/policy.ts';
 import { publishUserEvent } from '../events/transcript-events.ts';
 import { transcriptDetail, TranscriptDetail, transcriptWithParticipants } from '../transcripts/detail.ts';
 import { deleteTranscript, TranscriptPatch, updateTranscript } from '../transcripts/editing.ts';
@@ -54,6 +54,7 @@ export const transcriptRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const user = currentUser(request);
+      assertCanCreate(ctx.config, user);
       const row = await createTranscript(ctx, { ...request.body, user_id: user?.sub ?? null });
       await publishUserEvent(ctx, row.userId, 'TRANSCRIPT_CREATED', { id: row.id });
       return transcriptWithParticipants(ctx, row);

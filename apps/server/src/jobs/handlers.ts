@@ -1,31 +1,22 @@
 // What each job does, and the start-up check that resumes transcripts whose job was lost.
 import type { AppContext } from '../context.ts';
-import { setTranscriptStatus } from '../events/transcript-events.ts';
-import { processTranscript, processJobId } from '../pipeline/process-file.ts';
+import { hasRunningRun, MAX_INTERRUPTIONS, resumeRuns, stageJobHandler, startRun } from '../pipeline/dag.ts';
+import { FILE_PIPELINE } from '../pipeline/file-pipeline.ts';
 import { cleanupPublicData } from './cleanup-public-data.ts';
 import type { JobHandlers } from './queue.ts';
 
-/** A processing job whose worker died this many times is marked as failed. */
-export const MAX_INTERRUPTIONS = 3;
+export { MAX_INTERRUPTIONS };
+
+/** The job that starts a transcript's pipeline run; its id keeps two starts from racing. */
+export const processJobId = (transcriptId: string) => `process-${transcriptId}`;
 
 export function jobHandlers(ctx: AppContext): JobHandlers {
   return {
-    'process-transcript': async (data, job) => {
+    'process-transcript': async (data) => {
       const transcriptId = String(data.transcriptId);
-      if ((job.interruptions ?? 0) >= MAX_INTERRUPTIONS) {
-        // The recording keeps killing the worker that processes it (out of memory, a crashing engine):
-        // stop trying and say so, instead of taking workers down forever.
-        ctx.log.error({ transcriptId, interruptions: job.interruptions }, 'giving up on a job whose worker keeps dying');
-        await setTranscriptStatus(
-          ctx,
-          transcriptId,
-          'error',
-          `Processing stopped ${job.interruptions} times because the worker running it died (for example out of memory); not retrying`,
-        );
-        return;
-      }
-      await processTranscript(ctx, transcriptId, { attempt: job.attempt, signal: job.signal });
+      if (!(await hasRunningRun(ctx, transcriptId))) await startRun(ctx, FILE_PIPELINE, transcriptId);
     },
+    'pipeline-stage': stageJobHandler(ctx),
     'cleanup-public-data': async (data) => {
       await cleanupPublicData(ctx, { days: typeof data.days === 'number' ? data.days : undefined });
     },
@@ -34,13 +25,18 @@ export function jobHandlers(ctx: AppContext): JobHandlers {
 
 export async function enqueueProcessing(ctx: AppContext, transcriptId: string): Promise<boolean> {
   const jobId = processJobId(transcriptId);
-  if (await ctx.jobs.isPending(jobId)) return false;
+  if ((await ctx.jobs.isPending(jobId)) || (await hasRunningRun(ctx, transcriptId))) return false;
   await ctx.jobs.enqueue('process-transcript', { transcriptId }, { jobId, attempts: 3 });
   return true;
 }
 
-/** Transcripts left in `uploaded` or `processing` with no waiting or running job are queued again. */
+/**
+ * After a restart: unfinished stages of running pipeline runs are queued again, and transcripts left
+ * `uploaded` or `processing` with no run at all get one.
+ */
 export async function resumeInterruptedTranscripts(ctx: AppContext): Promise<number> {
+  const stages = await resumeRuns(ctx);
+  if (stages) ctx.log.info({ stages }, 'resumed pipeline stages');
   const rows = await ctx.database.query<{ id: string }>("SELECT id FROM transcript WHERE status IN ('uploaded', 'processing')");
   let resumed = 0;
   for (const { id } of rows) {

@@ -34,6 +34,8 @@ export interface PipelineDef {
 }
 
 export const STAGE_ATTEMPTS = 3;
+/** A stage whose worker died this many times (killed, out of memory, a crashing engine) fails for good. */
+export const MAX_INTERRUPTIONS = 3;
 const registry = new Map<string, PipelineDef>();
 
 export function registerPipeline(def: PipelineDef): void {
@@ -113,6 +115,12 @@ export function stageJobHandler(ctx: AppContext): JobHandler {
     };
     let output: unknown;
     try {
+      if ((job.interruptions ?? 0) >= MAX_INTERRUPTIONS) {
+        throw Object.assign(
+          new Error(`Processing stopped ${job.interruptions} times because the worker running it died (for example out of memory); not retrying`),
+          { permanent: true },
+        );
+      }
       output = await stage.run(sc);
     } catch (err) {
       if (job.signal.aborted) throw err; // shutting down: resumed later

@@ -9,7 +9,8 @@
 // storage or from the outputs of the stages before it. Diarization, translation and everything the
 // LLM writes may fail without failing the recording: the transcript and its topics stay.
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pipeline as pipeStreams } from 'node:stream/promises';
 import { assignSpeakers, computeWaveform, encodeMp3, probe, SpeechError, transcribeFile, type SpeakerSegment, type Word } from '@reflector/speech';
@@ -58,9 +59,11 @@ async function localCopy(sc: StageContext, key: string): Promise<string> {
   const file = path.join(dir, key.replaceAll('/', '_'));
   if (await stat(file).catch(() => null)) return file;
   await mkdir(dir, { recursive: true });
-  const partial = `${file}.partial-${process.pid}`;
+  // Sibling stages on this worker may fetch the same object at once: each writes its own partial file
+  // and the atomic rename lets the last one win with identical content.
+  const partial = `${file}.partial-${process.pid}-${randomUUID()}`;
   await pipeStreams(await storage.get(key), createWriteStream(partial));
-  await import('node:fs/promises').then((fs) => fs.rename(partial, file));
+  await rename(partial, file);
   return file;
 }
 
@@ -68,6 +71,23 @@ async function updateColumns(sc: StageContext, columns: Record<string, unknown>)
   const names = Object.keys(columns);
   const sets = names.map((n, i) => `${n} = $${i + 2}`).join(', ');
   await sc.ctx.database.query(`UPDATE transcript SET ${sets} WHERE id = $1`, [sc.transcriptId, ...names.map((n) => columns[n])]);
+}
+
+/**
+ * Test-only: REFLECTOR_TEST_STAGE_DELAY_MS makes every run wait that long after probing, so tests can
+ * catch a job mid-run (e.g. to kill its worker). Never set it in a deployment.
+ */
+async function testStageDelay(signal?: AbortSignal): Promise<void> {
+  const ms = Number(process.env.REFLECTOR_TEST_STAGE_DELAY_MS ?? 0);
+  if (!(ms > 0)) return;
+  await new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('processing stopped: the worker is shutting down'));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new Error('processing stopped: the worker is shutting down'));
+    }, { once: true });
+  });
 }
 
 // ---- stages -----------------------------------------------------------------------------------------
@@ -85,6 +105,7 @@ async function prepare(sc: StageContext): Promise<Prepared> {
   const input = await localCopy(sc, sourceKey);
   const info = await probe(input, { signal: sc.signal });
   if (!info.hasAudio) throw new SpeechError('File has no audio stream', 'bad_input');
+  await testStageDelay(sc.signal);
   if (sourceKey !== audioKey(sc.transcriptId)) {
     const dir = path.join(workDir(sc.ctx.config, sc.transcriptId), sc.runId);
     await mkdir(dir, { recursive: true });
@@ -102,7 +123,7 @@ async function prepare(sc: StageContext): Promise<Prepared> {
 
 async function waveform(sc: StageContext): Promise<null> {
   const mp3 = await localCopy(sc, audioKey(sc.transcriptId));
-  const data = await computeWaveform(mp3);
+  const { data } = await computeWaveform(mp3, { signal: sc.signal });
   await sc.ctx.storage.put(waveformKey(sc.transcriptId), Buffer.from(JSON.stringify(data)), { contentType: 'application/json' });
   await emitTranscriptEvent(sc.ctx, sc.transcriptId, 'WAVEFORM', { waveform: data });
   return null;
@@ -122,6 +143,13 @@ async function transcribe(sc: StageContext): Promise<Transcribed> {
   const mp3 = await localCopy(sc, audioKey(sc.transcriptId));
   let lastPercent = -1;
   let lastSent = 0;
+  // A remote model service takes the whole file (it runs its own VAD and batching); local engines get
+  // VAD batches from a streaming decode.
+  const remote = engines.asr as { transcribeFile?: (p: string, o: { language?: string; signal?: AbortSignal }) => Promise<{ words: Word[]; language: string }> };
+  if (typeof remote.transcribeFile === 'function') {
+    const r = await remote.transcribeFile(mp3, { language: t.source_language, signal: sc.signal });
+    return { words: r.words, language: r.language, engine: engines.describe.asr.id, quality: engines.describe.asr.quality };
+  }
   const result = await transcribeFile(mp3, engines.asr, {
     language: t.source_language,
     durationSeconds: prepared?.durationSeconds,
@@ -315,7 +343,6 @@ async function speakers(sc: StageContext): Promise<null> {
   const taken = await sc.output<MeetingNotes>('notes');
   const indexes = [...new Set(words.map((w) => w.speaker ?? 0))].sort((a, b) => a - b);
   const participants = [...t.participants];
-  const { randomUUID } = await import('node:crypto');
   for (const speaker of indexes) {
     if (participants.some((p) => p.speaker === speaker)) continue;
     const label = `Speaker ${speaker}`;

@@ -5,6 +5,7 @@
 // The bucket is created at first use when it does not exist (convenient for Garage, MinIO and test
 // servers). When the credentials may not create buckets, the bucket must exist beforehand; the error then
 // names the bucket and the reason.
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -28,7 +29,7 @@ export interface S3StorageOptions {
   secretAccessKey: string;
   /** e.g. http://garage:3900; when given, path-style addressing is used. */
   endpoint?: string;
-  /** Size of each multipart part (default 8 MiB, S3's minimum is 5 MiB). */
+  /** Size of each multipart part (default and S3 minimum 5 MiB: objects up to 50 GB in 10 000 parts). */
   partSize?: number;
   /** Parts uploaded in parallel (default 2): memory use is about partSize × (queueSize + 1). */
   queueSize?: number;
@@ -56,7 +57,7 @@ export class S3Storage implements Storage {
 
   constructor(opts: S3StorageOptions) {
     this.bucket = opts.bucket;
-    this.partSize = Math.max(MIN_PART, opts.partSize ?? 8 * 1024 * 1024);
+    this.partSize = Math.max(MIN_PART, opts.partSize ?? MIN_PART);
     this.queueSize = Math.max(1, opts.queueSize ?? 2);
     this.client = new S3Client({
       region: opts.region,
@@ -67,6 +68,14 @@ export class S3Storage implements Storage {
       // trailers); send checksums only where the S3 API requires them.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    // DeleteObjects must carry a body checksum. Recent SDKs send CRC32, which some S3-compatible stores
+    // refuse ("requires Content-MD5"); Content-MD5 is what every implementation accepts.
+    this.client.middlewareStack.addRelativeTo(contentMd5Middleware as never, {
+      relation: 'before',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'reflectorContentMd5',
+      override: true,
     });
   }
 
@@ -195,4 +204,22 @@ function describe(err: unknown): string {
   const e = err as { name?: string; message?: string };
   const status = statusOf(err);
   return [e.name, status ? `HTTP ${status}` : undefined, e.message].filter(Boolean).join(': ');
+}
+
+type Handler = (args: { request: unknown }) => Promise<unknown>;
+
+/** Replaces the flexible checksum of a DeleteObjects request with Content-MD5 (see the constructor). */
+function contentMd5Middleware(next: Handler, context: { commandName?: string }): Handler {
+  return async (args) => {
+    const request = args.request as { headers?: Record<string, string>; body?: unknown };
+    const body = request.body;
+    if (context.commandName === 'DeleteObjectsCommand' && request.headers && (typeof body === 'string' || Buffer.isBuffer(body))) {
+      for (const name of Object.keys(request.headers)) {
+        const lower = name.toLowerCase();
+        if (lower.startsWith('x-amz-checksum-') || lower === 'x-amz-sdk-checksum-algorithm') delete request.headers[name];
+      }
+      request.headers['content-md5'] = createHash('md5').update(body).digest('base64');
+    }
+    return next(args);
+  };
 }

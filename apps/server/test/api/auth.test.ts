@@ -82,16 +82,16 @@ describe(`password sign-in (${TEST_MODE})`, () => {
 
   it('blocks an IP after 10 failures in 5 minutes, across server processes', async () => {
     const ip = '198.51.100.7';
-    let second: { url: string; stop: () => void } | null = null;
-    if (TEST_MODE === 'distributed') {
-      // A second server process sharing the database and Redis: half of the attempts go to it.
-      const child = spawn(process.execPath, [BIN, 'server'], { env: { ...process.env, ...p.env, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout!.on('data', (d) => (out += d));
-      const url = await waitFor(async () => /"url":"(http:[^"]+)"/.exec(out)?.[1], 60_000, 'second server');
-      second = { url, stop: () => child.kill('SIGTERM') };
-    }
+    let second: { url: string } | null = null;
+    let child: ReturnType<typeof spawn> | null = null;
     try {
+      if (TEST_MODE === 'distributed') {
+        // A second server process sharing the database and Redis: half of the attempts go to it.
+        child = spawn(process.execPath, [BIN, 'server'], { env: { ...process.env, ...p.env, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout!.on('data', (d) => (out += d));
+        second = { url: await waitFor(async () => /"url":"(http:[^"]+)"/.exec(out)?.[1], 60_000, 'second server') };
+      }
       for (let i = 0; i < 10; i++) {
         const base = second && i % 2 ? second.url : p.url;
         const r = await api(base, 'POST', '/v1/auth/login', { email: 'admin@example.com', password: `wrong-${i}` }, { 'x-forwarded-for': ip });
@@ -107,7 +107,7 @@ describe(`password sign-in (${TEST_MODE})`, () => {
       const other = await api(p.url, 'POST', '/v1/auth/login', { email: 'admin@example.com', password: PASSWORD }, { 'x-forwarded-for': '198.51.100.8' });
       expect(other.status).toBe(200);
     } finally {
-      second?.stop();
+      child?.kill('SIGTERM');
     }
   });
 

@@ -12,8 +12,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import type { BullJobQueue } from '../../src/jobs/bullmq.ts';
-import { enqueueProcessing, MAX_INTERRUPTIONS } from '../../src/jobs/handlers.ts';
-import { processJobId } from '../../src/pipeline/process-file.ts';
+import { enqueueProcessing, MAX_INTERRUPTIONS, processJobId } from '../../src/jobs/handlers.ts';
 import { startRole } from '../../src/roles.ts';
 import { LocalStorage } from '../../src/storage/local.ts';
 import { audioKey, uploadKey } from '../../src/transcripts/files.ts';
@@ -68,9 +67,14 @@ if (TEST_MODE === 'distributed') describe('workers (distributed): SIGKILL while 
   let platform: TestPlatform;
   let queue: BullJobQueue;
 
-  /** The worker process that runs the transcript's job now, from the worker name BullMQ records. */
+  /**
+   * The worker process that runs the transcript's first pipeline stage now (the one the test delay
+   * holds open), from the worker name BullMQ records.
+   */
   async function holder(id: string): Promise<{ pid: number; worker: ChildProcess } | undefined> {
-    const job = await queue.queue.getJob(processJobId(id));
+    const [run] = await platform.ctx.database.query<{ id: string }>("SELECT id FROM pipeline_run WHERE transcript_id = $1 AND status = 'running'", [id]);
+    if (!run) return undefined;
+    const job = await queue.queue.getJob(`stage-${run.id}-prepare`);
     if (!job || (await job.getState()) !== 'active' || !job.processedBy) return undefined;
     const pid = Number(job.processedBy.split('-').pop());
     const worker = platform.workers.find((w) => w.pid === pid && alive(w));
@@ -131,7 +135,7 @@ if (TEST_MODE === 'distributed') describe('workers (distributed): SIGKILL while 
     await waitFor(async () => (await statusOf(ctx, id)) === 'error', 60_000, 'the transcript to fail');
     const [row] = await ctx.database.query<{ error: string }>('SELECT error FROM transcript WHERE id = $1', [id]);
     expect(row.error).toMatch(/worker running it died/);
-    expect(await queue.isPending(processJobId(id))).toBe(false);
+    await waitFor(async () => !(await queue.isPending(processJobId(id))), 10_000, 'the job to be finished');
   });
 
   it('with every worker killed, a newly started worker resumes the work', async () => {

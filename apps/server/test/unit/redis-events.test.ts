@@ -146,6 +146,16 @@ describe('RedisEventBus', () => {
     expect(c.got.length).toBeGreaterThan(0);
   });
 
+  it('logs instead of failing the caller when Redis is unreachable, and closes promptly', async () => {
+    const warnings: string[] = [];
+    const down = new RedisEventBus('redis://127.0.0.1:1/0', { warn: (_o, msg) => void warnings.push(msg), error: () => {} }, prefix());
+    const t0 = Date.now();
+    await down.publish('ts:nowhere', { event: 'STATUS', data: {} });
+    expect(warnings).toContain('could not broadcast an event');
+    await down.close();
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
   it('rejects subscriptions after close and ignores publishes', async () => {
     const b = bus(prefix());
     await b.close();

@@ -36,7 +36,7 @@ describe('startTranscriptionService', () => {
       REFLECTOR_GPU_APIKEY: 'k1',
       MAX_UPLOAD_SIZE: '10M',
       LOG_LEVEL: 'silent',
-    });
+    }, { handleSignals: false });
     try {
       expect(svc.engines.describe.asr).toMatchObject({ id: 'pocketsphinx', quality: 'basic' });
       expect(svc.engines.describe.diarization).toMatchObject({ id: 'classical', quality: 'basic' });

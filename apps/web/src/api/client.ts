@@ -55,7 +55,8 @@ export function describeError(status: number, body: unknown): string {
       .join('; ');
   }
   const general = STATUS_WORDS[status] ?? `The server answered ${status}.`;
-  return text ? `${text} (${status})` : general;
+  if (!text) return general;
+  return status === 401 ? `${text}: ${general.charAt(0).toLowerCase()}${general.slice(1, -1)} (401)` : `${text} (${status})`;
 }
 
 /** Unwraps an openapi-fetch result: the data, or an ApiError with the server's words. */

@@ -1,5 +1,5 @@
 // React Query hooks over the typed client, and the cache keys that WebSocket events invalidate.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from './client.ts';
 import type { SearchQuery, TranscriptDetail, TranscriptFormat, TranscriptPatch } from './types.ts';
 
@@ -13,33 +13,42 @@ export const keys = {
   search: (q: SearchQuery) => ['transcripts', 'search', q] as const,
 };
 
-export function useTranscript(id: string) {
-  return useQuery({
+export const transcriptQuery = (id: string) =>
+  queryOptions({
     queryKey: keys.transcript(id),
     // Plain text is the cheapest rendering to produce and send; the pages take the words from topics/with-words.
     queryFn: () => unwrap(api.GET('/v1/transcripts/{id}', { params: { path: { id }, query: { transcript_format: 'text' } } })),
   });
+
+export const topicsQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.topics(id),
+    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}/topics/with-words', { params: { path: { id } } })),
+    // Tens of thousands of words: comparing old and new deeply costs more than it saves.
+    structuralSharing: false,
+  });
+
+export const waveformQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.waveform(id),
+    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}/audio/waveform', { params: { path: { id } } })),
+    retry: false,
+  });
+
+export function useTranscript(id: string) {
+  return useQuery(transcriptQuery(id));
 }
 
 export function fetchExport(id: string, format: TranscriptFormat) {
   return unwrap(api.GET('/v1/transcripts/{id}', { params: { path: { id }, query: { transcript_format: format } } }));
 }
 
-export function useTopics(id: string, enabled = true) {
-  return useQuery({
-    queryKey: keys.topics(id),
-    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}/topics/with-words', { params: { path: { id } } })),
-    enabled,
-  });
+export function useTopics(id: string) {
+  return useQuery(topicsQuery(id));
 }
 
-export function useWaveform(id: string, enabled = true) {
-  return useQuery({
-    queryKey: keys.waveform(id),
-    queryFn: () => unwrap(api.GET('/v1/transcripts/{id}/audio/waveform', { params: { path: { id } } })),
-    enabled,
-    retry: false,
-  });
+export function useWaveform(id: string) {
+  return useQuery(waveformQuery(id));
 }
 
 export function useSearch(q: SearchQuery) {

@@ -60,7 +60,7 @@ export function uploadFile(transcriptId: string, file: File, onProgress: (p: Upl
       xhr.upload.onprogress = (e) => report(start + Math.min(e.loaded, blob.size));
       xhr.onload = () => {
         if (xhr.status >= 200 && xhr.status < 300) return resolve();
-        let body: unknown = null;
+        let body: unknown;
         try {
           body = JSON.parse(xhr.responseText);
         } catch {

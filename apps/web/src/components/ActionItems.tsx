@@ -19,19 +19,23 @@ const time = (item: Item): number | null => {
 
 function ItemText({ item, onSeek }: { item: Item; onSeek(s: number): void }) {
   const text = pick(item, ['text', 'decision', 'task', 'action', 'title', 'description', 'summary']) ?? JSON.stringify(item);
-  const owner = pick(item, ['owner', 'assignee', 'who']);
-  const deadline = pick(item, ['deadline', 'due', 'due_date', 'when']);
+  const owner = pick(item, ['assigned_to', 'owner', 'assignee']);
+  const decidedBy = pick(item, ['decided_by']);
+  const deadline = pick(item, ['deadline', 'due', 'due_date']);
+  const why = pick(item, ['rationale', 'context']);
   const at = time(item);
   return (
     <>
       <span>{text}</span>
       {owner && <span className="tag">Owner: {owner}</span>}
+      {decidedBy && <span className="tag">By: {decidedBy}</span>}
       {deadline && <span className="tag">Due: {deadline}</span>}
       {at !== null && (
         <button type="button" className="timestamp" onClick={() => onSeek(at)} aria-label={`Play from ${formatClock(at)}`}>
           {formatClock(at)}
         </button>
       )}
+      {why && <span className="action-why">{why}</span>}
     </>
   );
 }

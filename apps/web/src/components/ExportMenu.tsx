@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { apiUrl } from '../api/client.ts';
 import { fetchExport } from '../api/queries.ts';
 import type { TranscriptFormat } from '../api/types.ts';
@@ -24,6 +24,27 @@ function fileName(name: string, ext: string) {
 
 export function ExportMenu({ id, name, audio }: { id: string; name: string; audio: boolean }) {
   const [busy, setBusy] = useState<string | null>(null);
+  const menu = useRef<HTMLDetailsElement>(null);
+
+  // Closes like a menu: a click elsewhere or Escape (focus returns to the button).
+  useEffect(() => {
+    const onClick = (e: MouseEvent) => {
+      // Untrusted clicks are the download links this menu clicks itself.
+      if (e.isTrusted && menu.current?.open && !menu.current.contains(e.target as Node)) menu.current.open = false;
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && menu.current?.open) {
+        menu.current.open = false;
+        menu.current.querySelector('summary')?.focus();
+      }
+    };
+    document.addEventListener('click', onClick);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('click', onClick);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, []);
 
   const run = async (key: string, action: () => Promise<void>) => {
     setBusy(key);
@@ -37,7 +58,7 @@ export function ExportMenu({ id, name, audio }: { id: string; name: string; audi
   };
 
   return (
-    <details className="menu">
+    <details className="menu" ref={menu}>
       <summary className="button">Export</summary>
       <div className="menu-panel" role="group" aria-label="Export formats">
         <table>

@@ -81,10 +81,18 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
     instance.on('pause', update);
     instance.on('finish', update);
     instance.on('interaction', update);
+    const failed = (why: string) => {
+      setError(why);
+      playback.set(instance.getCurrentTime(), false);
+    };
     media.addEventListener('error', () => {
       const code = media.error?.code;
-      setError(code === 4 ? 'The audio cannot be played: the file is missing or not allowed.' : 'The audio could not be loaded.');
+      failed(code === 4 ? 'The audio cannot be played: the server has no playable audio for this transcript, or refused it.' : 'The audio could not be loaded; check the connection and try again.');
     });
+    const playFailed = (err: Error) => {
+      if (err.name === 'AbortError') return; // a newer seek or pause replaced this play request
+      failed(media.error ? 'The audio cannot be played: the server has no playable audio for this transcript, or refused it.' : `Playback failed: ${err.message}`);
+    };
     reg.on('region-clicked', (region, e) => {
       e.stopPropagation();
       instance.setTime(region.start);
@@ -95,10 +103,10 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
       seek(seconds, play = true) {
         instance.setTime(Math.max(0, seconds));
         update();
-        if (play) void instance.play().catch((err: Error) => setError(`Playback failed: ${err.message}`));
+        if (play) void instance.play().catch(playFailed);
       },
       toggle() {
-        void instance.playPause().catch((err: Error) => setError(`Playback failed: ${err.message}`));
+        void instance.playPause().catch(playFailed);
       },
       pause() {
         instance.pause();
@@ -138,7 +146,8 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
       label.textContent = labelled ? m.title : '';
       label.title = m.title;
       Object.assign(label.style, {
-        display: 'block',
+        display: 'inline-block',
+        width: 'max-content',
         fontSize: '11px',
         lineHeight: '14px',
         padding: '0 4px',

@@ -90,6 +90,8 @@ export function TranscriptList({ flat, topics, participants, playback, ref }: Pr
   useImperativeHandle(ref, () => ({
     scrollToSegment(index: number) {
       setFollow(true);
+      const box = scroller.current?.getBoundingClientRect();
+      if (box && (box.top > window.innerHeight || box.bottom < 0)) scroller.current?.scrollIntoView({ block: 'nearest' });
       scrollTo(index);
     },
   }));

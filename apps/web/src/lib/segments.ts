@@ -48,7 +48,6 @@ export function flattenTopics(topics: readonly TopicWithWords[]): Flattened {
       if (chars > MAX_SEGMENT_CHARS && SENTENCE_END.test(w.text)) current = null;
     }
     if (segments.length > topicFirstSegment[topicIndex]) segments[topicFirstSegment[topicIndex]].topicStart = true;
-    current = null;
   });
   return { words, segments, topicFirstSegment };
 }

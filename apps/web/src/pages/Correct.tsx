@@ -5,7 +5,8 @@ import { usePatchTranscript, useTopics, useTranscript } from '../api/queries.ts'
 import { useSpeakerMutations } from '../api/speakers.ts';
 import type { Participant, Word } from '../api/types.ts';
 import { useTranscriptEvents } from '../api/useTranscriptEvents.ts';
-import { ErrorNotice, Loading } from '../components/Notice.tsx';
+import { getToken } from '../api/session.ts';
+import { ErrorNotice, InfoNotice, Loading } from '../components/Notice.tsx';
 import { toast } from '../components/toasts.ts';
 import { flattenTopics } from '../lib/segments.ts';
 import { speakerColour, speakerName } from '../lib/speakers.ts';
@@ -199,6 +200,7 @@ export default function CorrectPage() {
         </Link>
       </div>
       <p className="lead">{t.title || t.name}</p>
+      {!getToken() && <InfoNotice>Changes to speakers and participants need you to be signed in as the owner of this transcript.</InfoNotice>}
       {lastError !== undefined && <ErrorNotice error={lastError} title="The change was not saved" />}
       <div className="correct-grid">
         <div className="card">
