@@ -217,7 +217,7 @@ describe('web app', () => {
   it('fits a 360 px phone screen and has a dark theme', async () => {
     const p = page();
     await p.setViewportSize({ width: 360, height: 740 });
-    await p.reload();
+    await p.goto(`${server.url}/transcripts/${transcriptId}`);
     await p.getByRole('heading', { name: 'Lighthouse budget, Q3' }).waitFor();
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);

@@ -32,7 +32,7 @@ export async function migrate(database: Database): Promise<string[]> {
           await s.exec('COMMIT');
         } catch (err) {
           await s.exec('ROLLBACK');
-          throw new Error(`migration ${m.name} failed: ${(err as Error).message}`);
+          throw new Error(`migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
         }
         applied.push(m.name);
       }

@@ -31,18 +31,17 @@ export async function emitTranscriptEvent(
   event: TranscriptEventName,
   data: Record<string, unknown>,
 ): Promise<void> {
-  let owner: string | null = null;
   if (EPHEMERAL.has(event)) {
-    const rows = await ctx.database.query<{ user_id: string | null }>('SELECT user_id FROM transcript WHERE id = $1', [transcriptId]);
-    owner = rows[0]?.user_id ?? null;
-  } else {
-    const rows = await ctx.database.query<{ user_id: string | null }>(
-      'UPDATE transcript SET events = events || $2::jsonb WHERE id = $1 RETURNING user_id',
-      [transcriptId, JSON.stringify([{ event, data }])],
-    );
-    if (!rows.length) return; // deleted meanwhile
-    owner = rows[0].user_id;
+    // Live-only and never mirrored: nothing to store or look up.
+    await ctx.events.publish(transcriptChannel(transcriptId), { event, data });
+    return;
   }
+  const rows = await ctx.database.query<{ user_id: string | null }>(
+    'UPDATE transcript SET events = events || $2::jsonb WHERE id = $1 RETURNING user_id',
+    [transcriptId, JSON.stringify([{ event, data }])],
+  );
+  if (!rows.length) return; // deleted meanwhile
+  const owner = rows[0].user_id;
   await ctx.events.publish(transcriptChannel(transcriptId), { event, data });
   const mirrored = MIRRORED[event];
   if (owner && mirrored) await ctx.events.publish(userChannel(owner), { event: mirrored, data: { id: transcriptId, ...data } });
