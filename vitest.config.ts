@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: "unit" (pure modules, speech engines) and "api" (the HTTP API against a running
-// configuration). The api project runs twice from `npm test`: TEST_MODE=embedded and TEST_MODE=distributed.
+// Three projects: "unit" (pure modules, speech engines), "api" (the HTTP API against a running
+// configuration; `npm test` runs it twice, TEST_MODE=embedded and TEST_MODE=distributed) and "e2e" (the
+// web app in Debian's chromium against a real server).
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +21,16 @@ export default defineConfig({
           include: ['apps/server/test/api/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
           pool: 'forks',
           fileParallelism: false,
         },

@@ -6,6 +6,7 @@ import { authRoutes } from './auth.ts';
 import { healthRoutes } from './health.ts';
 import { userEventRoutes } from './user-events-ws.ts';
 import { participantRoutes } from './participants.ts';
+import { pipelineRoutes } from './pipeline.ts';
 import { processRoutes } from './process.ts';
 import { searchRoutes } from './search.ts';
 import { speakerRoutes } from './speaker.ts';
@@ -15,4 +16,4 @@ import { transcriptRoutes } from './transcripts.ts';
 import { uploadRoutes } from './upload.ts';
 
 export const routeModules: FastifyPluginAsync[] = [healthRoutes, authRoutes, userEventRoutes, storageFileRoutes, transcriptRoutes, topicRoutes, participantRoutes, speakerRoutes,
-  searchRoutes, uploadRoutes, processRoutes, audioRoutes, eventsWsRoutes];
+  searchRoutes, uploadRoutes, processRoutes, pipelineRoutes, audioRoutes, eventsWsRoutes];

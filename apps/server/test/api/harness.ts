@@ -58,10 +58,23 @@ export async function startTestPlatform(opts: StartOptions = {}): Promise<TestPl
     const { startS3Server } = await import('../support/s3.ts');
     const s3 = await startS3Server(path.join(dataDir, 's3'));
     cleanups.push(() => s3.close());
+    const prefix = `t${randomBytes(5).toString('hex')}`;
+    cleanups.push(async () => {
+      // Queue keys of this run only; pub/sub leaves nothing behind.
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(TEST_REDIS_URL);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      redis.disconnect();
+    });
     Object.assign(env, {
       DATABASE_URL: ADMIN_PG_URL.replace(/\/[^/]*$/, `/${dbName}`),
       REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: `t${randomBytes(5).toString('hex')}`,
+      REDIS_PREFIX: prefix,
       TRANSCRIPT_STORAGE_BACKEND: 'aws',
       TRANSCRIPT_STORAGE_AWS_ENDPOINT_URL: s3.endpoint,
       TRANSCRIPT_STORAGE_AWS_BUCKET_NAME: s3.bucket,

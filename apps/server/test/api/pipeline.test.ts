@@ -81,6 +81,14 @@ describe(`file pipeline with an LLM (${TEST_MODE})`, () => {
     const right = agree.filter((s) => mapping.get(s.speaker) === voiceAt(s.start + 0.2)).length;
     expect(right / agree.length).toBeGreaterThan(0.9);
 
+    const run = (await api(p.url, 'GET', `/v1/transcripts/${id}/pipeline`)).body;
+    expect(run.status).toBe('ended');
+    expect(run.stages.map((st: { stage: string }) => st.stage).sort()).toEqual(
+      ['actions', 'assemble', 'diarize', 'finish', 'notes', 'prepare', 'speakers', 'summary', 'title', 'topics', 'transcribe', 'translate', 'waveform'],
+    );
+    expect(run.stages.every((st: { status: string }) => st.status === 'done')).toBe(true);
+    expect(run.stages.at(-1).stage).toBe('finish');
+
     const participants = (await api(p.url, 'GET', `/v1/transcripts/${id}/participants`)).body;
     expect(participants).toHaveLength(2);
 

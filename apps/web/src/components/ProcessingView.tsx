@@ -52,7 +52,7 @@ export function ProcessingView({ transcript, progress, connection }: { transcrip
         </>
       )}
       {failed && (
-        <ErrorNotice error={new Error(transcript.error || 'The server did not give a reason.')} title="Processing failed">
+        <ErrorNotice error={new Error(transcript.error || 'The server did not give a reason.')} title="Reason">
           <div className="actions">
             <button type="button" className="button button-primary" onClick={() => retry.mutate()} disabled={retry.isPending}>
               {retry.isPending ? 'Retrying…' : 'Retry processing'}
