@@ -4,10 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listSearchBench } from './list-search.ts';
 import { pipelineBench, pipelineLongBench } from './pipeline.ts';
+import { speechBench, speechMemoryBench } from './speech.ts';
 import { machine, markdownSection, table, updateBenchmarksDoc, type BenchModule } from './support/report.ts';
 import { uploadMemoryBench } from './upload-memory.ts';
 
-const modules: BenchModule[] = [uploadMemoryBench, listSearchBench, pipelineBench, pipelineLongBench];
+const modules: BenchModule[] = [speechBench, speechMemoryBench, uploadMemoryBench, listSearchBench, pipelineBench, pipelineLongBench];
 
 const DOC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/benchmarks.md');
 
