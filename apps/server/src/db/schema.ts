@@ -11,6 +11,8 @@ export type Topic = {
   timestamp: number;
   duration: number | null;
   transcript: string;
+  /** The topic's text in the target language, when the transcript is translated. */
+  translation?: string | null;
   words: Word[];
 };
 export type Participant = { id: string; speaker: number | null; name: string; user_id: string | null };

@@ -7,6 +7,7 @@ import { isMultitrack } from '../transcripts/detail.ts';
 import { getReadableTranscript } from '../transcripts/repository.ts';
 import { topicOut, TopicOut, TopicWithWordsOut, topicWithWordsOut, TopicWordsPerSpeakerOut, topicWordsPerSpeakerOut } from '../transcripts/topics.ts';
 import { errorResponses } from './error-responses.ts';
+import { trustedResponse } from './trusted-response.ts';
 
 const tags = ['topics'];
 const IdParams = z.object({ id: z.string().describe('transcript id') });
@@ -46,6 +47,7 @@ export const topicRoutes: FastifyPluginAsyncZod = async (app) => {
         params: IdParams,
         response: { 200: z.array(TopicWithWordsOut), ...errorResponses(403, 404) },
       },
+      ...trustedResponse,
     },
     async (request) => {
       const { row, multitrack } = await readable(request.params.id, request);

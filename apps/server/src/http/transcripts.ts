@@ -9,6 +9,7 @@ import { TRANSCRIPT_FORMATS } from '../transcripts/formats.ts';
 import { listTranscripts, ListQuery, TranscriptPage } from '../transcripts/listing.ts';
 import { createTranscript, getReadableTranscript, SourceKind, TranscriptWithParticipants } from '../transcripts/repository.ts';
 import { errorResponses } from './error-responses.ts';
+import { trustedResponse } from './trusted-response.ts';
 
 const tags = ['transcripts'];
 const IdParams = z.object({ id: z.string().describe('transcript id') });
@@ -72,6 +73,7 @@ export const transcriptRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ transcript_format: z.enum(TRANSCRIPT_FORMATS).default('text') }),
         response: { 200: TranscriptDetail, ...errorResponses(403, 404) },
       },
+      ...trustedResponse,
     },
     async (request) => {
       const row = await getReadableTranscript(ctx, request.params.id, currentUser(request));

@@ -186,14 +186,24 @@ interface Translated {
   lines: Array<{ start: number; end: number; translation: string }> | null;
 }
 
+/** Lines per translation request: enough context for the model, few enough to keep each answer short. */
+const TRANSLATION_BATCH = 20;
+
 async function translate(sc: StageContext): Promise<Translated> {
   const t = await facts(sc);
   if (!t.target_language || t.target_language === t.source_language) return { lines: null };
   const engines = await speechEngines(sc.ctx);
   const { words } = (await sc.output<{ words: Word[] }>('assemble'))!;
+  const lines = toLines(words, t.participants);
+  const translateOne = (text: string) => engines.translation.translate(text, t.source_language, t.target_language, { signal: sc.signal });
   const out: NonNullable<Translated['lines']> = [];
-  for (const line of toLines(words, t.participants)) {
-    out.push({ start: line.start, end: line.end, translation: await engines.translation.translate(line.text, t.source_language, t.target_language, { signal: sc.signal }) });
+  for (let i = 0; i < lines.length; i += TRANSLATION_BATCH) {
+    const batch = lines.slice(i, i + TRANSLATION_BATCH);
+    // One request per batch, one line per transcript line; if the answer loses the line structure,
+    // translate that batch line by line instead.
+    const answer = (await translateOne(batch.map((l) => l.text.replace(/\n/g, ' ')).join('\n'))).split('\n').filter((l) => l.trim());
+    const translated = answer.length === batch.length ? answer : await Promise.all(batch.map((l) => translateOne(l.text)));
+    batch.forEach((l, k) => out.push({ start: l.start, end: l.end, translation: translated[k].trim() }));
   }
   return { lines: out };
 }

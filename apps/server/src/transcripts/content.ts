@@ -21,6 +21,7 @@ export interface TopicInput {
   duration?: number | null;
   /** Text of the topic; computed from the words when absent. */
   transcript?: string;
+  translation?: string | null;
   words?: Array<Omit<Word, 'speaker'> & { speaker?: number | null }>;
 }
 
@@ -39,6 +40,7 @@ export function normalizeTopic(t: TopicInput): Topic {
     timestamp: t.timestamp,
     duration: t.duration ?? (words.length ? words[words.length - 1].end - words[0].start : 0),
     transcript: t.transcript ?? words.map((w) => w.text).join('').trim(),
+    ...(t.translation ? { translation: t.translation } : {}),
     words,
   };
 }

@@ -19,6 +19,7 @@ export const TopicOut = z.object({
   timestamp: z.number().describe('start of the topic, seconds'),
   duration: z.number().nullable().describe('seconds; null for topics stored without words'),
   transcript: z.string(),
+  translation: z.string().nullable().describe('the text in the target language; null when not translated'),
   segments: z.array(TopicSegmentOut),
 });
 
@@ -34,7 +35,7 @@ const wordOut = (w: Word) => ({ text: w.text, start: w.start, end: w.end, speake
 
 export function topicOut(topic: Topic, multitrack: boolean): TopicOutT {
   const words = topic.words ?? [];
-  const base = { id: topic.id, title: topic.title ?? '', summary: topic.summary ?? '', timestamp: topic.timestamp ?? 0 };
+  const base = { id: topic.id, title: topic.title ?? '', summary: topic.summary ?? '', timestamp: topic.timestamp ?? 0, translation: topic.translation ?? null };
   if (!words.length) {
     // Stored without words (older recordings): the text is all there is.
     const text = topic.transcript ?? '';

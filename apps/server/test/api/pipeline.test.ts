@@ -18,8 +18,8 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-async function uploadAndWait(p: TestPlatform, name = 'Weekly sync') {
-  const created = await api(p.url, 'POST', '/v1/transcripts', { name, source_kind: 'file' });
+async function uploadAndWait(p: TestPlatform, name = 'Weekly sync', targetLanguage = 'en') {
+  const created = await api(p.url, 'POST', '/v1/transcripts', { name, source_kind: 'file', target_language: targetLanguage });
   expect(created.status).toBe(200);
   const id = created.body.id as string;
   const socket = connect(`${p.url.replace('http', 'ws')}/v1/transcripts/${id}/events`);
@@ -99,10 +99,12 @@ describe(`file pipeline with an LLM (${TEST_MODE})`, () => {
     expect(mp3.status).toBe(200);
   });
 
-  it('keeps transcript and topics when the LLM fails on the summary, and says which step failed', async () => {
+  it('translates into the target language, and keeps transcript and topics when the LLM fails on the summary', async () => {
     llm.respond((req) => (req.response_format?.json_schema?.name === 'notes' ? { status: 500 } : undefined));
     try {
-      const { t, events } = await uploadAndWait(p, 'LLM trouble');
+      const { id, t, events } = await uploadAndWait(p, 'LLM trouble', 'fr');
+      const topics = (await api(p.url, 'GET', `/v1/transcripts/${id}/topics`)).body as Array<{ translation: string | null; transcript: string }>;
+      expect(topics.every((topic) => topic.translation?.startsWith('[translated] '))).toBe(true);
       expect(t.status).toBe('ended');
       expect(t.error).toMatch(/notes: LLM request .* answered 500/);
       expect((t.transcript as unknown[]).length).toBeGreaterThan(0);

@@ -243,6 +243,7 @@ describe('topics', () => {
       timestamp: 0,
       duration: 3,
       transcript: 'Hello world. Hi there.',
+      translation: null,
       segments: [
         { text: 'Hello world.', start: 0, speaker: 0 },
         { text: 'Hi there.', start: 2, speaker: 1 },

@@ -79,6 +79,18 @@ export function defaultAnswer(req: ChatRequest): unknown {
   }
 }
 
+/**
+ * Plain chat (no schema) is how translation asks: the answer marks every line as translated, keeping the
+ * line structure, so tests can tell a translated line from the original.
+ */
+export function plainAnswer(req: ChatRequest): string {
+  const text = req.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+  return text
+    .split('\n')
+    .map((line) => (line.trim() ? `[translated] ${line}` : line))
+    .join('\n');
+}
+
 async function readJson(req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -96,7 +108,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     }
     const body = (await readJson(req)) as ChatRequest;
     requests.push(body);
-    const reply = responder?.(body, requests.length) ?? JSON.stringify(defaultAnswer(body));
+    const reply = responder?.(body, requests.length) ?? (body.response_format ? JSON.stringify(defaultAnswer(body)) : plainAnswer(body));
     if (reply === 'hang') {
       hanging.add(res);
       return;

@@ -105,6 +105,7 @@ describe('topic representation', () => {
       timestamp: 0,
       duration: 2.5,
       transcript: 'One two three',
+      translation: null,
       segments: [
         { text: 'One two', start: 0, speaker: 0 },
         { text: 'three', start: 2, speaker: 1 },

@@ -295,6 +295,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transcripts/{id}/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest processing run: its stages, their state and timings */
+        get: operations["v1_transcript_pipeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transcripts/{id}/audio/mp3": {
         parameters: {
             query?: never;
@@ -1511,6 +1528,8 @@ export interface operations {
                         /** @description seconds; null for topics stored without words */
                         duration: number | null;
                         transcript: string;
+                        /** @description the text in the target language; null when not translated */
+                        translation: string | null;
                         segments: {
                             text: string;
                             start: number;
@@ -1589,6 +1608,8 @@ export interface operations {
                         /** @description seconds; null for topics stored without words */
                         duration: number | null;
                         transcript: string;
+                        /** @description the text in the target language; null when not translated */
+                        translation: string | null;
                         segments: {
                             text: string;
                             start: number;
@@ -1676,6 +1697,8 @@ export interface operations {
                         /** @description seconds; null for topics stored without words */
                         duration: number | null;
                         transcript: string;
+                        /** @description the text in the target language; null when not translated */
+                        translation: string | null;
                         segments: {
                             text: string;
                             start: number;
@@ -2461,6 +2484,88 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ok" | "already running";
+                    };
+                };
+            };
+        };
+    };
+    v1_transcript_pipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        kind: string;
+                        /** @enum {string} */
+                        status: "running" | "ended" | "error" | "superseded";
+                        error: string | null;
+                        created_at: string;
+                        finished_at: string | null;
+                        stages: {
+                            stage: string;
+                            /** @enum {string} */
+                            status: "pending" | "queued" | "running" | "done" | "failed";
+                            attempts: number;
+                            error: string | null;
+                            started_at: string | null;
+                            finished_at: string | null;
+                            /** @description time spent in the last attempt */
+                            seconds: number | null;
+                        }[];
+                    } | null;
+                };
+            };
+            /** @description The reason, for people */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation failed; each entry names a field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: ({
+                            /** @description where: body, querystring or params, then the field path */
+                            loc: (string | number)[];
+                            msg: string;
+                            type: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                     };
                 };
             };
