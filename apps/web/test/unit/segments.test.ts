@@ -11,6 +11,7 @@ const topic = (id: string, words: Array<[string, number, number]>): TopicWithWor
   timestamp: words[0]?.[1] ?? 0,
   duration: null,
   transcript: '',
+  translation: null,
   segments: [],
   words: words.map(([text, start, speaker]) => ({ text, start, end: start + 0.4, speaker })),
 });
