@@ -71,6 +71,9 @@ describe('web app', () => {
     await p.getByTestId('waveform').locator('div').first().waitFor();
     await expect.poll(() => p.getByTestId('topic').count()).toBe(2);
     await p.getByTestId('summary').getByText('Marketing costs grew by').waitFor();
+    // Statements link to their moment: the pipeline's [m:ss](#t=seconds) becomes a seek button, not text.
+    expect(await p.getByTestId('summary').getByRole('button', { name: /^Play from / }).count()).toBe(3);
+    expect(await p.getByTestId('summary').textContent()).not.toContain('#t=');
     await p.locator('.action-list').getByText('Send the updated spreadsheet to the finance team').waitFor();
     await p.getByTestId('transcript-list').getByText('Speaker 1').first().waitFor();
     await shot(p, '04-transcript', true);

@@ -28,6 +28,8 @@ export async function seedMeetingContent(ctx: Ctx, id: string, words: TimedWord[
   ];
   await setTopics(ctx, id, topics);
   const at = (s: number) => `[${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}]`;
+  // The pipeline links statements as [m:ss](#t=seconds); hand-written summaries may use plain [m:ss].
+  const link = (s: number) => `${at(s)}(#t=${Math.floor(s)})`;
   await ctx.database.db
     .update(transcripts)
     .set({
@@ -35,8 +37,8 @@ export async function seedMeetingContent(ctx: Ctx, id: string, words: TimedWord[
       shortSummary: 'Budget on track; marketing gets two thousand euros from travel.',
       longSummary: [
         '## Budget',
-        `- The lighthouse budget is on track ${at(words[0].start)}`,
-        `- Marketing costs grew by **ten percent** ${at(words[Math.floor(half / 2)].start)}`,
+        `- The lighthouse budget is on track ${link(words[0].start)}`,
+        `- Marketing costs grew by **ten percent** ${link(words[Math.floor(half / 2)].start)}`,
         '',
         '## Decisions',
         `1. Move two thousand euros from travel to marketing before Friday ${at(words[half].start)}`,

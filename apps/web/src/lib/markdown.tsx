@@ -1,6 +1,6 @@
 // A small Markdown renderer producing React elements (never raw HTML, so summaries cannot inject markup).
 // Covers what summaries use: headings, lists, paragraphs, bold, italics, code, links; timestamps such as
-// [12:34] or (1:02:03) become buttons that seek the player.
+// [12:34], (1:02:03) and the server's [12:34](#t=754) links become buttons that seek the player.
 import { Fragment, type ReactNode } from 'react';
 import { formatClock, parseClock } from './time.ts';
 
@@ -20,7 +20,16 @@ function inline(text: string, onSeek: ((s: number) => void) | undefined, key: st
     else if (tok.startsWith('*')) out.push(<em key={k}>{tok.slice(1, -1)}</em>);
     else if (tok.startsWith('[') && tok.includes('](')) {
       const [, label, href] = /^\[([^\]]+)\]\(([^)]+)\)$/.exec(tok) ?? [];
-      if (href && /^https?:\/\//.test(href)) {
+      // The server links each summary statement to its moment as [m:ss](#t=seconds).
+      const moment = /^#t=(\d+(?:\.\d+)?)$/.exec(href ?? '');
+      if (moment && onSeek) {
+        const seconds = Number(moment[1]);
+        out.push(
+          <button key={k} type="button" className="timestamp" onClick={() => onSeek(seconds)} aria-label={`Play from ${formatClock(seconds)}`}>
+            {formatClock(seconds)}
+          </button>,
+        );
+      } else if (href && /^https?:\/\//.test(href)) {
         out.push(
           <a key={k} href={href} target="_blank" rel="noreferrer noopener">
             {label}
