@@ -94,7 +94,7 @@ describe(`file pipeline with an LLM (${TEST_MODE})`, () => {
 
     const topics = (await api(p.url, 'GET', `/v1/transcripts/${id}/topics`)).body;
     expect(topics.length).toBeGreaterThan(0);
-    expect(topics[0].timestamp).toBe(0);
+    expect(topics[0].timestamp).toBeLessThan(2); // the first topic starts with the first words
     const mp3 = await fetch(`${p.url}/v1/transcripts/${id}/audio/mp3`, { method: 'HEAD' });
     expect(mp3.status).toBe(200);
   });
