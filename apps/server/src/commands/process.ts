@@ -66,18 +66,18 @@ export async function processCommand(argv: string[]): Promise<number> {
     process.stderr.write(`process: give exactly one FILE\n\n${HELP}`);
     return 2;
   }
-  const file = path.resolve(positionals[0]);
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) {
-    process.stderr.write(`process: ${positionals[0]}: no such file\n`);
-    return 1;
-  }
   const speakers = values.speakers === undefined ? undefined : Number(values.speakers);
   if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 1 && speakers <= 32)) {
     process.stderr.write('process: --speakers must be a whole number from 1 to 32\n');
     return 2;
   }
 
+  const file = path.resolve(positionals[0]);
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) {
+    process.stderr.write(`process: ${positionals[0]}: no such file\n`);
+    return 1;
+  }
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'reflector-process-'));
   const env = readEnv();
   // Everything lives in the scratch directory: no server, no Redis, no shared storage.
