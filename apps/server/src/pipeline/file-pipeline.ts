@@ -8,7 +8,7 @@
 // Stages run as jobs on any worker (in parallel where the graph allows); each reads its inputs from
 // storage or from the outputs of the stages before it. Diarization, translation and everything the
 // LLM writes may fail without failing the recording: the transcript and its topics stay.
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -19,7 +19,7 @@ import type { Participant } from '../db/schema.ts';
 import { emitTranscriptEvent, setTranscriptStatus } from '../events/transcript-events.ts';
 import { LocalStorage } from '../storage/local.ts';
 import { extractActionItems, extractiveSummary, extractiveTopics } from '../summary/extractive.ts';
-import { llmCombine, llmNotes, llmTitle, type MeetingNotes } from '../summary/llm-summary.ts';
+import { llmCombine, llmNotes, llmTitle, llmTopics, type MeetingNotes } from '../summary/llm-summary.ts';
 import { renderLongSummary } from '../summary/markdown.ts';
 import type { ActionItems, DetectedTopic, Line } from '../summary/types.ts';
 import { setParticipants, setTopics, type TopicInput } from '../transcripts/content.ts';
@@ -111,7 +111,6 @@ async function prepare(sc: StageContext): Promise<Prepared> {
     await mkdir(dir, { recursive: true });
     const mp3 = path.join(dir, 'audio.mp3');
     await encodeMp3(input, mp3);
-    const { createReadStream } = await import('node:fs');
     await sc.ctx.storage.put(audioKey(sc.transcriptId), createReadStream(mp3), { contentType: 'audio/mpeg', size: (await stat(mp3)).size });
     await rm(mp3, { force: true });
   }
@@ -237,7 +236,7 @@ async function topics(sc: StageContext): Promise<TopicsOutput> {
   if (!lines.length) detected = [];
   else if (llm) {
     try {
-      detected = await (await import('../summary/llm-summary.ts')).llmTopics(llm, lines, { signal: sc.signal });
+      detected = await llmTopics(llm, lines, { signal: sc.signal });
       method = 'llm';
     } catch (err) {
       // Topics carry the words: without them nothing would be visible, so fall back rather than fail.
