@@ -371,7 +371,6 @@ async function finish(sc: StageContext): Promise<null> {
   const notices = failures.filter((f) => f.stage !== 'diarize').map((f) => `${f.stage}: ${f.error}`);
   if (found?.fallbackReason) notices.unshift(`topics: ${found.fallbackReason} (extractive topics shown instead)`);
   // Optional stages that failed leave a notice, but the recording itself is done.
-  await updateColumns(sc, { error: notices.length ? notices.join('\n') : null });
   await setTranscriptStatus(sc.ctx, sc.transcriptId, 'ended', notices.length ? notices.join('\n') : null);
   await rm(path.join(workDir(sc.ctx.config, sc.transcriptId), sc.runId), { recursive: true, force: true });
   return null;
