@@ -362,7 +362,8 @@ async function speakers(sc: StageContext): Promise<null> {
   return null;
 }
 
-async function finish(sc: StageContext): Promise<null> {
+/** Collects the notices of failed optional steps; the status is set once the run is recorded as ended. */
+async function finish(sc: StageContext): Promise<{ notice: string | null }> {
   const failures = await sc.ctx.database.query<{ stage: string; error: string }>(
     "SELECT stage, error FROM pipeline_stage WHERE run_id = $1 AND status = 'failed' ORDER BY stage",
     [sc.runId],
@@ -370,10 +371,8 @@ async function finish(sc: StageContext): Promise<null> {
   const found = await sc.output<TopicsOutput>('topics');
   const notices = failures.filter((f) => f.stage !== 'diarize').map((f) => `${f.stage}: ${f.error}`);
   if (found?.fallbackReason) notices.unshift(`topics: ${found.fallbackReason} (extractive topics shown instead)`);
-  // Optional stages that failed leave a notice, but the recording itself is done.
-  await setTranscriptStatus(sc.ctx, sc.transcriptId, 'ended', notices.length ? notices.join('\n') : null);
   await rm(path.join(workDir(sc.ctx.config, sc.transcriptId), sc.runId), { recursive: true, force: true });
-  return null;
+  return { notice: notices.length ? notices.join('\n') : null };
 }
 
 registerPipeline({
@@ -393,6 +392,16 @@ registerPipeline({
     { name: 'speakers', after: ['assemble', 'notes'], run: speakers, optional: true },
     { name: 'finish', after: ['waveform', 'title', 'summary', 'actions', 'speakers'], run: finish },
   ],
+  // `ended` only after the run itself is recorded as ended, so nobody sees an ended transcript whose run
+  // still counts as running (a reprocess would be refused as "already running").
+  async onSuccess(ctx: AppContext, transcriptId: string, runId: string) {
+    const [row] = await ctx.database.query<{ output: { notice: string | null } | null }>(
+      "SELECT output FROM pipeline_stage WHERE run_id = $1 AND stage = 'finish'",
+      [runId],
+    );
+    // Optional steps that failed leave a notice, but the recording itself is done.
+    await setTranscriptStatus(ctx, transcriptId, 'ended', row?.output?.notice ?? null);
+  },
   async onFailure(ctx: AppContext, transcriptId: string, stage: string, error: Error) {
     const reason = stage === 'prepare' || error instanceof SpeechError ? error.message : `${stage} failed: ${error.message}`;
     await setTranscriptStatus(ctx, transcriptId, 'error', reason);
