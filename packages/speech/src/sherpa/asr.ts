@@ -5,7 +5,7 @@ import { SAMPLE_RATE, SpeechError, type AsrEngine, type Pcm, type TranscribeOpti
 import type { AsrFamily, ModelFile } from '../models/manifest.ts';
 import { readOnnxSummary } from '../models/onnx-metadata.ts';
 import { checkModelFiles, defaultModelsDir, requireModel } from '../models/store.ts';
-import { SherpaProcess } from './child-process.ts';
+import { LazySherpaProcess, SherpaProcess } from './child-process.ts';
 import type { RawRecognition, RecognizerConfig } from './protocol.ts';
 import { spreadWords, tokensToWords } from './words.ts';
 
@@ -96,8 +96,7 @@ export class SherpaAsrEngine implements AsrEngine {
   readonly id: string;
   readonly quality: 'standard' | 'best';
   readonly languages: readonly string[] | 'any';
-  private proc: SherpaProcess | null = null;
-  private ready: Promise<SherpaProcess> | null = null;
+  private readonly child = new LazySherpaProcess(() => this.startChild());
   private whisperTokenTimes = false;
 
   constructor(
@@ -110,34 +109,24 @@ export class SherpaAsrEngine implements AsrEngine {
   }
 
   /** Verifies the files and starts the child with the model loaded; otherwise the first transcribe does it. */
-  async load(): Promise<{ loadMs: number }> {
-    const proc = await this.process();
-    await proc.warmUp();
-    return { loadMs: proc.stats.lastLoadMs };
+  load(): Promise<{ loadMs: number }> {
+    return this.child.load();
   }
 
   get processStats() {
-    return this.proc?.stats;
+    return this.child.stats;
   }
 
-  private process(): Promise<SherpaProcess> {
-    this.ready ??= (async () => {
-      if (this.opts.verifyFiles !== false) {
-        const problems = await checkModelFiles(this.model.dir, this.model.files, this.model.family);
-        if (problems.length) throw new SpeechError(`${this.model.id}: model files are not usable: ${problems.join('; ')}`, 'model_invalid');
-      }
-      if (this.model.family === 'whisper') this.whisperTokenTimes = await whisperDecoderHasAttention(this.model).catch(() => false);
-      this.proc = new SherpaProcess(
-        { type: 'asr', config: buildRecognizerConfig(this.model, { ...this.opts, whisperTokenTimes: this.whisperTokenTimes }) },
-        { label: this.model.id, timeoutMs: this.opts.timeoutMs },
-      );
-      return this.proc;
-    })();
-    // A failed check is re-run next time (the operator may have fixed the files meanwhile).
-    this.ready.catch(() => {
-      this.ready = null;
-    });
-    return this.ready;
+  private async startChild(): Promise<SherpaProcess> {
+    if (this.opts.verifyFiles !== false) {
+      const problems = await checkModelFiles(this.model.dir, this.model.files, this.model.family);
+      if (problems.length) throw new SpeechError(`${this.model.id}: model files are not usable: ${problems.join('; ')}`, 'model_invalid');
+    }
+    if (this.model.family === 'whisper') this.whisperTokenTimes = await whisperDecoderHasAttention(this.model).catch(() => false);
+    return new SherpaProcess(
+      { type: 'asr', config: buildRecognizerConfig(this.model, { ...this.opts, whisperTokenTimes: this.whisperTokenTimes }) },
+      { label: this.model.id, timeoutMs: this.opts.timeoutMs },
+    );
   }
 
   async transcribe(pcm: Pcm, opts: TranscribeOptions = {}): Promise<SherpaTranscriptionResult> {
@@ -150,7 +139,7 @@ export class SherpaAsrEngine implements AsrEngine {
     }
     const fallbackLanguage = requested ?? (this.languages !== 'any' && this.languages.length === 1 ? this.languages[0] : 'en');
     if (!pcm.length) return { text: '', words: [], language: fallbackLanguage, wordTiming: 'model' };
-    const proc = await this.process();
+    const proc = await this.child.get();
     const raw = await proc.request<RawRecognition>({
       op: 'transcribe',
       samples: pcm,
@@ -171,11 +160,8 @@ export class SherpaAsrEngine implements AsrEngine {
     return { text, words, language, wordTiming: 'model' };
   }
 
-  async close(): Promise<void> {
-    const proc = this.proc;
-    this.proc = null;
-    this.ready = null;
-    await proc?.close();
+  close(): Promise<void> {
+    return this.child.close();
   }
 }
 

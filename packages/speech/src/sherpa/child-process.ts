@@ -192,6 +192,46 @@ export class SherpaProcess {
   }
 }
 
+/**
+ * The child of one engine, started on first use after the engine's own checks. A failed start is tried
+ * again on the next call, because the operator may have fixed the model files meanwhile.
+ */
+export class LazySherpaProcess {
+  private proc: SherpaProcess | null = null;
+  private ready: Promise<SherpaProcess> | null = null;
+
+  constructor(private readonly start: () => Promise<SherpaProcess>) {}
+
+  get(): Promise<SherpaProcess> {
+    if (!this.ready) {
+      const ready = this.start().then((proc) => (this.proc = proc));
+      ready.catch(() => {
+        if (this.ready === ready) this.ready = null;
+      });
+      this.ready = ready;
+    }
+    return this.ready;
+  }
+
+  /** Starts the child with the model loaded, so the first request does not pay for it. */
+  async load(): Promise<{ loadMs: number }> {
+    const proc = await this.get();
+    await proc.warmUp();
+    return { loadMs: proc.stats.lastLoadMs };
+  }
+
+  get stats(): ProcessStats | undefined {
+    return this.proc?.stats;
+  }
+
+  async close(): Promise<void> {
+    const proc = this.proc;
+    this.proc = null;
+    this.ready = null;
+    await proc?.close();
+  }
+}
+
 function lastMeaningfulLines(stderr: string): string {
   return stderr
     .split('\n')

@@ -4,7 +4,7 @@ import { access } from 'node:fs/promises';
 import { SpeechError, type DiarizationEngine, type DiarizeOptions, type SpeakerSegment } from '../types.ts';
 import { MANIFEST } from '../models/manifest.ts';
 import { checkOnnxFile, defaultModelsDir, readLock, requireModel } from '../models/store.ts';
-import { SherpaProcess } from './child-process.ts';
+import { LazySherpaProcess, SherpaProcess } from './child-process.ts';
 import type { DiarizerConfig, RawSegment } from './protocol.ts';
 import type { SherpaEngineOptions } from './asr.ts';
 
@@ -23,8 +23,7 @@ export interface SherpaDiarizationOptions extends SherpaEngineOptions {
 
 export class SherpaDiarizationEngine implements DiarizationEngine {
   readonly id: string;
-  private proc: SherpaProcess | null = null;
-  private ready: Promise<SherpaProcess> | null = null;
+  private readonly child = new LazySherpaProcess(() => this.startChild());
 
   constructor(
     private readonly models: SherpaDiarizationModels,
@@ -33,39 +32,30 @@ export class SherpaDiarizationEngine implements DiarizationEngine {
     this.id = models.id ?? 'sherpa-pyannote';
   }
 
-  async load(): Promise<{ loadMs: number }> {
-    const proc = await this.process();
-    await proc.warmUp();
-    return { loadMs: proc.stats.lastLoadMs };
+  load(): Promise<{ loadMs: number }> {
+    return this.child.load();
   }
 
   get processStats() {
-    return this.proc?.stats;
+    return this.child.stats;
   }
 
-  private process(): Promise<SherpaProcess> {
-    this.ready ??= (async () => {
-      if (this.opts.verifyFiles !== false) {
-        const problems = (
-          await Promise.all([checkOnnxFile(this.models.segmentationModel, 'pyannote'), checkOnnxFile(this.models.embeddingModel, 'speaker_embedding')])
-        ).filter((p): p is string => !!p);
-        if (problems.length) throw new SpeechError(`${this.id}: model files are not usable: ${problems.join('; ')}`, 'model_invalid');
-      }
-      const threads = this.opts.numThreads ?? 2;
-      const config: DiarizerConfig = {
-        segmentation: { pyannote: { model: this.models.segmentationModel }, numThreads: threads, debug: 0 },
-        embedding: { model: this.models.embeddingModel, numThreads: threads, debug: 0 },
-        clustering: { numClusters: -1, threshold: this.opts.threshold ?? 0.5 },
-        minDurationOn: this.opts.minDurationOn ?? 0.3,
-        minDurationOff: this.opts.minDurationOff ?? 0.5,
-      };
-      this.proc = new SherpaProcess({ type: 'diarization', config }, { label: this.id, timeoutMs: this.opts.timeoutMs ?? 3_600_000 });
-      return this.proc;
-    })();
-    this.ready.catch(() => {
-      this.ready = null;
-    });
-    return this.ready;
+  private async startChild(): Promise<SherpaProcess> {
+    if (this.opts.verifyFiles !== false) {
+      const problems = (
+        await Promise.all([checkOnnxFile(this.models.segmentationModel, 'pyannote'), checkOnnxFile(this.models.embeddingModel, 'speaker_embedding')])
+      ).filter((p): p is string => !!p);
+      if (problems.length) throw new SpeechError(`${this.id}: model files are not usable: ${problems.join('; ')}`, 'model_invalid');
+    }
+    const threads = this.opts.numThreads ?? 2;
+    const config: DiarizerConfig = {
+      segmentation: { pyannote: { model: this.models.segmentationModel }, numThreads: threads, debug: 0 },
+      embedding: { model: this.models.embeddingModel, numThreads: threads, debug: 0 },
+      clustering: { numClusters: -1, threshold: this.opts.threshold ?? 0.5 },
+      minDurationOn: this.opts.minDurationOn ?? 0.3,
+      minDurationOff: this.opts.minDurationOff ?? 0.5,
+    };
+    return new SherpaProcess({ type: 'diarization', config }, { label: this.id, timeoutMs: this.opts.timeoutMs ?? 3_600_000 });
   }
 
   async diarizeFile(path: string, opts: DiarizeOptions = {}): Promise<SpeakerSegment[]> {
@@ -76,7 +66,7 @@ export class SherpaDiarizationEngine implements DiarizationEngine {
     for (const [k, v] of Object.entries({ numSpeakers: opts.numSpeakers, minSpeakers: opts.minSpeakers, maxSpeakers: opts.maxSpeakers })) {
       if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new SpeechError(`${k} must be a positive integer`, 'bad_input');
     }
-    const proc = await this.process();
+    const proc = await this.child.get();
     const raw = await proc.request<RawSegment[]>({
       op: 'diarize',
       path,
@@ -88,11 +78,8 @@ export class SherpaDiarizationEngine implements DiarizationEngine {
     return renumber(raw);
   }
 
-  async close(): Promise<void> {
-    const proc = this.proc;
-    this.proc = null;
-    this.ready = null;
-    await proc?.close();
+  close(): Promise<void> {
+    return this.child.close();
   }
 }
 
