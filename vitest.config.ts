@@ -29,6 +29,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
+          // One build of the web app for every browser test file.
+          globalSetup: ['e2e/support/build-web.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
           pool: 'forks',

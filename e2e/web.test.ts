@@ -1,7 +1,6 @@
 // The web app in a real browser against a real embedded server: upload a synthetic meeting, follow its
 // processing, read, play and seek the transcript, export it, correct speakers, search for it, and time
 // a three-hour transcript. Every page is saved under e2e/screenshots/.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,6 @@ import { seedLongTranscript, seedMeetingContent } from './support/seed.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startServer, type TestServer } from './support/server.ts';
 import { setTranscriptStatus } from '../apps/server/src/events/transcript-events.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 let server: TestServer;
 let browser: TestBrowser;
 let work: string;
@@ -28,7 +26,6 @@ const clock = async () => {
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'reflector-e2e-media-'));
-  if (!process.env.E2E_SKIP_BUILD) execFileSync('npm', ['run', 'build', '-w', '@reflector/web'], { cwd: ROOT, stdio: 'ignore' });
   meeting = makeMeeting(work);
   server = await startServer();
   browser = await openBrowser();

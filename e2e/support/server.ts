@@ -1,5 +1,5 @@
 // A real embedded platform (PGlite, local files, in-process jobs) on a free port, serving the built web
-// app, with password sign-in enabled for the owner-only pages.
+// app, with password sign-in enabled for the owner-only pages (other settings through `env`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<TestServer> {
+/** `env` overrides the defaults: password sign-in offered but not required, public mode. */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reflector-e2e-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -26,8 +27,10 @@ export async function startServer(): Promise<TestServer> {
     LOG_LEVEL: 'warn',
     PUBLIC_MODE: 'true',
     AUTH_BACKEND: 'password',
+    FEATURE_REQUIRE_LOGIN: 'false',
     ADMIN_EMAIL,
     ADMIN_PASSWORD_HASH: await hashPassword(ADMIN_PASSWORD, 1000),
+    ...env,
   });
   const platform = await startRole('all', config);
   const url = platform.url!.replace('localhost', '127.0.0.1');

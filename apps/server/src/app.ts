@@ -24,6 +24,8 @@ export type App = FastifyInstance;
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Resolves credentials to a user; also used by sign-in routes to check a provider's token. */
+    authenticator: Authenticator;
   }
   interface FastifyRequest {
     /** The signed-in user, resolved once per request; null when anonymous. */
@@ -40,8 +42,12 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   });
   app.decorate('ctx', ctx);
   const authenticator = new Authenticator(ctx);
+  app.decorate('authenticator', authenticator);
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
+    // Sign-in endpoints and everything outside /v1 (health, docs, the web app) do not look at
+    // credentials, so a stale token left in a client cannot stand in the way of signing in again.
+    if (!request.url.startsWith('/v1/') || request.url.startsWith('/v1/auth/')) return;
     try {
       request.user = await authenticator.authenticate(request);
     } catch (err) {

@@ -76,6 +76,13 @@ const schema = z.object({
   AUTH_JWT_ISSUER: optionalUrl,
   AUTH_JWT_JWKS_URL: optionalUrl,
   AUTHENTIK_ISSUER: optionalUrl,
+  /** The web app's sign-in: `credentials` (email and password) or `authentik` (any OIDC provider). */
+  AUTH_PROVIDER: z.enum(['credentials', 'authentik', '']).optional(),
+  /** The web app asks for sign-in before showing any page. */
+  FEATURE_REQUIRE_LOGIN: bool.optional(),
+  AUTHENTIK_CLIENT_ID: optional,
+  AUTHENTIK_CLIENT_SECRET: optional,
+  AUTHENTIK_REFRESH_TOKEN_URL: optionalUrl,
 
   TRANSCRIPT_STORAGE_BACKEND: z
     .enum(['local', 'aws', ''])
@@ -132,6 +139,12 @@ export interface Config extends Raw {
   beatPollInterval: number;
   /** Absolute path of MODELS_DIR (default DATA_DIR/models). */
   modelsDir: string;
+  /** How people sign in to the web app (AUTH_PROVIDER, or derived from AUTH_BACKEND); null: they cannot. */
+  authProvider: 'credentials' | 'authentik' | null;
+  /** FEATURE_REQUIRE_LOGIN, defaulting to true when a sign-in backend is configured. */
+  requireLogin: boolean;
+  /** The OIDC issuer the web sign-in talks to (AUTHENTIK_ISSUER, else AUTH_JWT_ISSUER). */
+  oidcIssuer?: string;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +186,23 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   if (raw.AUTH_BACKEND === 'password' && raw.ADMIN_PASSWORD_HASH && !raw.ADMIN_PASSWORD_HASH.startsWith('pbkdf2:sha256:')) {
     problems.push('ADMIN_PASSWORD_HASH: must look like pbkdf2:sha256:100000$<salt>$<hash> (see `reflector create-admin --hash-only`)');
   }
+  const explicitProvider = raw.AUTH_PROVIDER || undefined;
+  const oidcIssuer = raw.AUTHENTIK_ISSUER ?? raw.AUTH_JWT_ISSUER;
+  // AUTH_BACKEND=jwt without a client id still accepts tokens obtained elsewhere (API use), so the derived
+  // provider is authentik only when the web app has a client to sign in with.
+  const authProvider =
+    explicitProvider ?? (raw.AUTH_BACKEND === 'password' ? 'credentials' : raw.AUTH_BACKEND === 'jwt' && raw.AUTHENTIK_CLIENT_ID ? 'authentik' : null);
+  if (explicitProvider === 'credentials' && raw.AUTH_BACKEND !== 'password') {
+    problems.push(`AUTH_PROVIDER: credentials needs AUTH_BACKEND=password (got AUTH_BACKEND=${raw.AUTH_BACKEND})`);
+  }
+  if (authProvider === 'authentik') {
+    if (raw.AUTH_BACKEND !== 'jwt') problems.push(`AUTH_PROVIDER: authentik needs AUTH_BACKEND=jwt (got AUTH_BACKEND=${raw.AUTH_BACKEND})`);
+    if (!oidcIssuer) problems.push('AUTHENTIK_ISSUER: required when AUTH_PROVIDER=authentik (the OIDC issuer URL, e.g. https://authentik.example.com/application/o/reflector/)');
+    if (!raw.AUTHENTIK_CLIENT_ID) problems.push('AUTHENTIK_CLIENT_ID: required when AUTH_PROVIDER=authentik (the client id of the OIDC application)');
+  }
+  if (raw.FEATURE_REQUIRE_LOGIN === true && raw.AUTH_BACKEND === 'none') {
+    problems.push('FEATURE_REQUIRE_LOGIN: true needs a sign-in backend (AUTH_BACKEND=password or jwt); with AUTH_BACKEND=none nobody could sign in');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const redisUrl = raw.REDIS_URL ?? (raw.REDIS_HOST ? `redis://${raw.REDIS_HOST}:${raw.REDIS_PORT}/${raw.REDIS_DB}` : undefined);
@@ -182,5 +212,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     modelsDir: path.resolve(raw.MODELS_DIR ?? path.join(raw.DATA_DIR, 'models')),
     redisUrl,
     beatPollInterval: raw.BEAT_POLL_INTERVAL ?? raw.CELERY_BEAT_POLL_INTERVAL ?? 0,
+    authProvider,
+    requireLogin: raw.FEATURE_REQUIRE_LOGIN ?? raw.AUTH_BACKEND !== 'none',
+    oidcIssuer,
   };
 }

@@ -12,6 +12,9 @@ const ProcessingPage = lazy(() => import('./pages/Processing.tsx'));
 const TranscriptPage = lazy(() => import('./pages/Transcript.tsx'));
 const CorrectPage = lazy(() => import('./pages/Correct.tsx'));
 const BrowsePage = lazy(() => import('./pages/Browse.tsx'));
+const LoginPage = lazy(() => import('./pages/Login.tsx'));
+const AuthCallbackPage = lazy(() => import('./pages/AuthCallback.tsx'));
+const ApiKeysPage = lazy(() => import('./pages/ApiKeys.tsx'));
 
 export function App() {
   return (
@@ -25,6 +28,9 @@ export function App() {
           <Route path="/transcripts/:id/correct" element={<CorrectPage />} />
           <Route path="/transcripts/:id" element={<TranscriptPage />} />
           <Route path="/browse" element={<BrowsePage />} />
+          <Route path="/settings/api-keys" element={<ApiKeysPage />} />
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/auth/callback" element={<AuthCallbackPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

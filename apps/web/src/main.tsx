@@ -5,6 +5,8 @@ import { BrowserRouter } from 'react-router-dom';
 import { ApiError, errorMessage } from './api/client.ts';
 import { prefetchForLocation } from './api/prefetch.ts';
 import { App } from './App.tsx';
+import { authConfigQuery } from './api/auth.ts';
+import { AuthGate } from './components/AuthGate.tsx';
 import { toast } from './components/toasts.ts';
 import './styles/app.css';
 
@@ -30,13 +32,16 @@ const queryClient = new QueryClient({
   },
 });
 
+void queryClient.prefetchQuery(authConfigQuery);
 prefetchForLocation(queryClient, window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
-        <App />
+        <AuthGate>
+          <App />
+        </AuthGate>
       </BrowserRouter>
     </QueryClientProvider>
   </StrictMode>,

@@ -73,12 +73,15 @@ export class Authenticator {
     return { sub: user.id, email: user.email };
   }
 
-  /** An unknown key counts as no credentials, as in the reference. */
-  private async fromApiKey(key: string): Promise<UserInfo | null> {
+  /**
+   * An unknown (deleted, mistyped) key is a 401 like a bad token: answering it as an anonymous caller
+   * would let a script with a revoked key keep reading public data without noticing.
+   */
+  private async fromApiKey(key: string): Promise<UserInfo> {
     const hash = hashApiKey(key, this.ctx.config.SECRET_KEY);
     const [row] = await this.ctx.database.db.select({ userId: userApiKeys.userId }).from(userApiKeys).where(eq(userApiKeys.keyHash, hash)).limit(1);
-    if (!row) return null;
-    const user = await findUserById(this.ctx.database, row.userId);
-    return user ? { sub: user.id, email: null } : null;
+    const user = row ? await findUserById(this.ctx.database, row.userId) : null;
+    if (!user) throw invalid('Invalid API key');
+    return { sub: user.id, email: null };
   }
 }

@@ -61,11 +61,12 @@ export function assertCanCreate(config: Config, user: UserInfo | null): void {
 }
 
 /**
- * Upload, process, record: the owner of an owned transcript; anyone for an anonymous one (which only
- * exists in public mode).
+ * Upload, process, record: the owner of an owned transcript; for an anonymous one, whoever may create
+ * transcripts (anonymous callers only in public mode: anonymous transcripts left from a time in public
+ * mode stay readable, but nobody anonymous feeds them once it is off).
  */
-export function assertCanFeed(user: UserInfo | null, t: TranscriptAccess): void {
-  if (t.user_id === null) return;
+export function assertCanFeed(config: Config, user: UserInfo | null, t: TranscriptAccess): void {
+  if (t.user_id === null) return assertCanCreate(config, user);
   if (!user) throw unauthorized();
   if (user.sub !== t.user_id) throw forbidden('Not authorized');
 }

@@ -16,23 +16,3 @@ export function visibleTranscriptsCondition(user: UserInfo | null, config: Pick<
   }
   return sql`(${transcripts.userId} = ${user.sub} OR ${transcripts.roomId} IN (SELECT ${rooms.id} FROM ${rooms} WHERE ${rooms.isShared}))`;
 }
-
-/**
- * The same condition as raw SQL for hand-written queries: `alias` is how the query names the transcript
- * table, `firstParam` the number of the first $n placeholder this fragment may use.
- */
-export function visibleTranscriptsSql(
-  user: UserInfo | null,
-  config: Pick<Config, 'PUBLIC_MODE'>,
-  alias = 'transcript',
-  firstParam = 1,
-): { text: string; params: unknown[] } {
-  if (!user) {
-    if (!config.PUBLIC_MODE) return { text: 'false', params: [] };
-    return { text: `(${alias}.user_id IS NULL OR ${alias}.share_mode = 'public')`, params: [] };
-  }
-  return {
-    text: `(${alias}.user_id = $${firstParam} OR ${alias}.room_id IN (SELECT id FROM room WHERE is_shared))`,
-    params: [user.sub],
-  };
-}

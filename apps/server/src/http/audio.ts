@@ -1,21 +1,43 @@
 // The processed recording: GET/HEAD /v1/transcripts/{id}/audio/mp3 with byte ranges (streamed from
-// storage, a ranged read for S3 as well), and GET /v1/transcripts/{id}/audio/waveform.
+// storage, a ranged read for S3 as well), GET /v1/transcripts/{id}/audio/waveform, and
+// POST /v1/transcripts/{id}/audio/token, which hands out a short-lived `?token=` for both: an <audio>
+// element cannot send an Authorization header, so a private recording is played through such a URL.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../auth/policy.ts';
+import { currentUser, type UserInfo } from '../auth/policy.ts';
+import { AUDIO_TOKEN_TTL_SECONDS, signAudioToken, verifyAudioToken } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { StorageNotFound } from '../storage/index.ts';
 import { audioKey, waveformKey } from '../transcripts/files.ts';
 import { getReadableTranscript } from '../transcripts/repository.ts';
 import { parseRange } from './byte-range.ts';
+import { errorResponses } from './error-responses.ts';
 
 const Params = z.object({ id: z.string() });
+const TokenQuery = z.object({
+  token: z.string().optional().describe('an audio token from POST /v1/transcripts/{id}/audio/token, for clients that cannot send Authorization'),
+});
 const MAX_WAVEFORM_BYTES = 1024 * 1024;
 
+const badToken = (detail: string) => new HttpError(401, detail, { 'www-authenticate': 'Bearer' });
+
+/**
+ * Whose read rights apply to an audio request: with `?token=`, the identity the token was issued to (a
+ * bad, expired or other transcript's token is a 401, whatever else the request carries); otherwise the
+ * request's own credentials.
+ */
+async function audioReader(ctx: AppContext, request: FastifyRequest, id: string): Promise<UserInfo | null> {
+  const token = (request.query as { token?: string } | undefined)?.token;
+  if (token === undefined) return currentUser(request);
+  const r = await verifyAudioToken(ctx.config.SECRET_KEY, token, id);
+  if (!r.ok) throw badToken(r.reason === 'expired' ? 'Audio token expired' : 'Invalid audio token');
+  return r.sub ? { sub: r.sub, email: null } : currentUser(request);
+}
+
 async function readableAudio(ctx: AppContext, request: FastifyRequest, id: string) {
-  const t = await getReadableTranscript(ctx, id, currentUser(request));
+  const t = await getReadableTranscript(ctx, id, await audioReader(ctx, request, id));
   if (t.audioDeleted) throw notFound('Audio unavailable due to privacy settings');
   const key = audioKey(id);
   const stored = await ctx.storage.stat(key);
@@ -44,6 +66,7 @@ export const audioRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'v1_transcript_get_audio_mp3',
         summary: 'Download the recording as mp3 (byte ranges supported)',
         params: Params,
+        querystring: TokenQuery,
       },
     },
     async (request, reply) => {
@@ -78,6 +101,7 @@ export const audioRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'v1_transcript_head_audio_mp3',
         summary: 'Size and type of the mp3 recording',
         params: Params,
+        querystring: TokenQuery,
       },
     },
     async (request, reply) => {
@@ -95,12 +119,13 @@ export const audioRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'v1_transcript_get_audio_waveform',
         summary: 'Peaks of the recording for drawing its waveform',
         params: Params,
-        response: { 200: z.object({ data: z.array(z.number()).describe('about 255 values between 0 and 1') }) },
+        querystring: TokenQuery,
+        response: { 200: z.object({ data: z.array(z.number()).describe('about 255 values between 0 and 1') }), ...errorResponses(401, 403, 404) },
       },
     },
     async (request) => {
       const { id } = request.params;
-      await getReadableTranscript(ctx, id, currentUser(request));
+      await getReadableTranscript(ctx, id, await audioReader(ctx, request, id));
       const key = waveformKey(id);
       const stored = await ctx.storage.stat(key);
       if (!stored) throw notFound('Audio not found');
@@ -112,6 +137,38 @@ export const audioRoutes: FastifyPluginAsyncZod = async (app) => {
         throw notFound('Audio not found');
       }
       return { data };
+    },
+  );
+
+  app.post(
+    '/v1/transcripts/:id/audio/token',
+    {
+      schema: {
+        tags: ['transcripts'],
+        operationId: 'v1_transcript_audio_token',
+        summary: 'A short-lived URL of the recording for players that cannot send Authorization',
+        description:
+          `For anyone who may read the transcript. The token opens the mp3 and the waveform of this transcript only, ` +
+          `for ${AUDIO_TOKEN_TTL_SECONDS / 60} minutes, with the rights of the caller who obtained it; ask again for a new one when it expires.`,
+        params: Params,
+        response: {
+          200: z.object({
+            token: z.string(),
+            url: z.string().describe('the mp3 URL with the token'),
+            expires_at: z.string().describe('ISO 8601'),
+            expires_in: z.number().int().describe('seconds until the token expires, for clients whose clock differs from the server'),
+          }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const user = currentUser(request);
+      await getReadableTranscript(ctx, id, user);
+      const { token, expiresAt } = await signAudioToken(ctx.config.SECRET_KEY, id, user?.sub ?? null);
+      const url = `${request.protocol}://${request.host}/v1/transcripts/${encodeURIComponent(id)}/audio/mp3?token=${encodeURIComponent(token)}`;
+      return { token, url, expires_at: expiresAt.toISOString(), expires_in: AUDIO_TOKEN_TTL_SECONDS };
     },
   );
 };

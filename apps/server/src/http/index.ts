@@ -9,11 +9,12 @@ import { participantRoutes } from './participants.ts';
 import { pipelineRoutes } from './pipeline.ts';
 import { processRoutes } from './process.ts';
 import { searchRoutes } from './search.ts';
+import { signInRoutes } from './sign-in.ts';
 import { speakerRoutes } from './speaker.ts';
 import { storageFileRoutes } from './storage-files.ts';
 import { topicRoutes } from './topics.ts';
 import { transcriptRoutes } from './transcripts.ts';
 import { uploadRoutes } from './upload.ts';
 
-export const routeModules: FastifyPluginAsync[] = [healthRoutes, authRoutes, userEventRoutes, storageFileRoutes, transcriptRoutes, topicRoutes, participantRoutes, speakerRoutes,
+export const routeModules: FastifyPluginAsync[] = [healthRoutes, authRoutes, signInRoutes, userEventRoutes, storageFileRoutes, transcriptRoutes, topicRoutes, participantRoutes, speakerRoutes,
   searchRoutes, uploadRoutes, processRoutes, pipelineRoutes, audioRoutes, eventsWsRoutes];

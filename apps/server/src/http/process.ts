@@ -40,7 +40,7 @@ export const processRoutes: FastifyPluginAsyncZod = async (app) => {
       const { id } = request.params;
       const user = currentUser(request);
       const t = await getReadableTranscript(ctx, id, user);
-      assertCanFeed(user, { user_id: t.userId, share_mode: t.shareMode });
+      assertCanFeed(ctx.config, user, { user_id: t.userId, share_mode: t.shareMode });
       if (t.locked) throw badRequest('Recording is locked');
       if (!t.uploadKey) throw badRequest('Recording is not ready for processing');
       if ((await ctx.jobs.isPending(processJobId(id))) || (await hasRunningRun(ctx, id))) return { status: 'already running' as const };

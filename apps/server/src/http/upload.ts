@@ -47,7 +47,7 @@ function exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
 async function assertCanUpload(ctx: AppContext, request: FastifyRequest, id: string) {
   const user = currentUser(request);
   const t = await getReadableTranscript(ctx, id, user);
-  assertCanFeed(user, { user_id: t.userId, share_mode: t.shareMode });
+  assertCanFeed(ctx.config, user, { user_id: t.userId, share_mode: t.shareMode });
   if (t.locked) throw badRequest('Transcript is locked');
   if (t.uploadKey || t.status === 'uploaded' || t.status === 'processing') throw badRequest('There is already an upload in progress');
   return t;

@@ -58,3 +58,38 @@ describe('configuration', () => {
     expect(p[0]).not.toContain('got');
   });
 });
+
+const ISSUER = 'https://auth.example.com/application/o/reflector/';
+
+describe('sign-in configuration', () => {
+  it('derives the provider and the login requirement from AUTH_BACKEND', () => {
+    expect(loadConfig({})).toMatchObject({ authProvider: null, requireLogin: false });
+    expect(loadConfig({ AUTH_BACKEND: 'password' })).toMatchObject({ authProvider: 'credentials', requireLogin: true });
+    expect(loadConfig({ AUTH_BACKEND: 'jwt', AUTHENTIK_ISSUER: ISSUER, AUTHENTIK_CLIENT_ID: 'c' })).toMatchObject({
+      authProvider: 'authentik',
+      requireLogin: true,
+      oidcIssuer: ISSUER,
+    });
+    // Tokens from elsewhere only (API use): no web sign-in without a client id.
+    expect(loadConfig({ AUTH_BACKEND: 'jwt', AUTH_JWT_ISSUER: ISSUER })).toMatchObject({ authProvider: null, requireLogin: true });
+    expect(loadConfig({ AUTH_BACKEND: 'password', FEATURE_REQUIRE_LOGIN: 'false' }).requireLogin).toBe(false);
+    expect(loadConfig({ AUTH_BACKEND: 'password', AUTH_PROVIDER: '' }).authProvider).toBe('credentials');
+  });
+
+  it('names what AUTH_PROVIDER=authentik is missing', () => {
+    expect(problems({ AUTH_BACKEND: 'jwt', AUTH_PROVIDER: 'authentik' })).toEqual([
+      'AUTHENTIK_ISSUER: required when AUTH_PROVIDER=authentik (the OIDC issuer URL, e.g. https://authentik.example.com/application/o/reflector/)',
+      'AUTHENTIK_CLIENT_ID: required when AUTH_PROVIDER=authentik (the client id of the OIDC application)',
+    ]);
+    expect(problems({ AUTH_BACKEND: 'password', AUTH_PROVIDER: 'authentik', AUTHENTIK_ISSUER: ISSUER, AUTHENTIK_CLIENT_ID: 'c' })).toEqual([
+      'AUTH_PROVIDER: authentik needs AUTH_BACKEND=jwt (got AUTH_BACKEND=password)',
+    ]);
+  });
+
+  it('refuses credentials without password sign-in, and a required login nobody can satisfy', () => {
+    expect(problems({ AUTH_PROVIDER: 'credentials' })).toEqual(['AUTH_PROVIDER: credentials needs AUTH_BACKEND=password (got AUTH_BACKEND=none)']);
+    expect(problems({ FEATURE_REQUIRE_LOGIN: 'true' })[0]).toMatch(/^FEATURE_REQUIRE_LOGIN: true needs a sign-in backend/);
+    expect(problems({ AUTH_PROVIDER: 'okta' })[0]).toMatch(/^AUTH_PROVIDER:/);
+    expect(problems({ AUTH_BACKEND: 'jwt', AUTHENTIK_ISSUER: 'not a url', AUTHENTIK_CLIENT_ID: 'c' })[0]).toMatch(/^AUTHENTIK_ISSUER: must be a URL/);
+  });
+});

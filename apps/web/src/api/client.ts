@@ -3,15 +3,76 @@
 // build (the web container on port 3000) at the API.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
-import { getToken } from './session.ts';
+import { getSessionMeta, getToken, isExpired, sessionExpired, startSession } from './session.ts';
 
 export const API_BASE = (import.meta.env.VITE_API_URL as string | undefined)?.replace(/\/+$/, '') ?? '';
 
+let refreshing: Promise<boolean> | null = null;
+
+/** Renews an OIDC session with its refresh token, one attempt at a time; true when a new token is in place. */
+export function refreshSession(): Promise<boolean> {
+  const meta = getSessionMeta();
+  if (meta?.provider !== 'authentik' || !meta.refresh_token) return Promise.resolve(false);
+  refreshing ??= (async () => {
+    try {
+      const res = await fetch(`${API_BASE}/v1/auth/oidc/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh_token: meta.refresh_token }),
+      });
+      if (!res.ok) return false;
+      const s = (await res.json()) as { access_token: string; refresh_token: string | null; user: { email: string | null } };
+      startSession(s.access_token, { provider: 'authentik', email: s.user.email, refresh_token: s.refresh_token });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+// Requests of a refreshable session are kept so that one refused for an expired token can be sent again.
+const replayable = new Map<string, Request>();
+const isSignInRoute = (request: Request) => new URL(request.url).pathname.startsWith('/v1/auth/');
+
+// Every request carries the session's token. A token past its expiry is renewed first when it can be, else
+// the session ends; a 401 to a request that carried a token ends it too, after one refresh and retry.
 const auth: Middleware = {
-  onRequest({ request }) {
-    const token = getToken();
-    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+  async onRequest({ request, id }) {
+    let token = getToken();
+    if (token && isExpired(token, 30_000)) {
+      if (await refreshSession()) token = getToken();
+      else if (isExpired(token)) {
+        sessionExpired();
+        token = null;
+      }
+    }
+    if (token) {
+      request.headers.set('Authorization', `Bearer ${token}`);
+      if (getSessionMeta()?.refresh_token) replayable.set(id, request.clone());
+    }
     return request;
+  },
+  async onResponse({ request, response, id }) {
+    const replay = replayable.get(id);
+    replayable.delete(id);
+    const sent = request.headers.get('Authorization')?.replace(/^Bearer /, '');
+    if (response.status !== 401 || !sent || isSignInRoute(request)) return response;
+    if (replay && (getToken() !== sent || (await refreshSession()))) {
+      const token = getToken();
+      if (token) {
+        replay.headers.set('Authorization', `Bearer ${token}`);
+        const again = await fetch(replay);
+        if (again.status !== 401) return again;
+      }
+    }
+    if (getToken() === sent) sessionExpired();
+    return response;
+  },
+  onError({ id }) {
+    replayable.delete(id);
   },
 };
 

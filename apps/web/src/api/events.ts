@@ -1,7 +1,7 @@
 // Transcript WebSocket: reconnects with exponential backoff (1 s doubling to 30 s, with jitter) until the
 // page no longer needs it; refusals (unknown transcript, access denied) are final.
 import { apiUrl } from './client.ts';
-import { getToken } from './session.ts';
+import { getToken, sessionExpired } from './session.ts';
 import type { TranscriptEvent } from './types.ts';
 
 export type SocketState = 'connecting' | 'open' | 'retrying' | 'refused';
@@ -52,6 +52,8 @@ export function openEventSocket(path: string, opts: SocketOptions): () => void {
       socket = null;
       if (stopped) return;
       if (FINAL_CLOSE_CODES.has(ev.code)) {
+        // A token the server no longer accepts ends the session, as a 401 does.
+        if (ev.code === 4401 && token && getToken() === token) sessionExpired();
         opts.onState?.('refused', ev.reason || (ev.code === 4404 ? 'Transcript not found' : 'Access denied'));
         return;
       }

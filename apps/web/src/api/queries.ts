@@ -71,6 +71,38 @@ export function usePatchTranscript(id: string) {
   });
 }
 
+export type ShareMode = TranscriptDetail['share_mode'];
+
+/**
+ * Changes who may open a transcript. The page shows the new mode at once and puts the old one back if the
+ * server refuses; the caller reports the refusal.
+ */
+export function useShareMode(id: string) {
+  const qc = useQueryClient();
+  const setMode = (mode: ShareMode) => qc.setQueryData<TranscriptDetail>(keys.transcript(id), (old) => (old ? { ...old, share_mode: mode } : old));
+  const mutationKey = ['share-mode', id];
+  return useMutation({
+    mutationKey,
+    mutationFn: (mode: ShareMode) => unwrap(api.PATCH('/v1/transcripts/{id}', { params: { path: { id } }, body: { share_mode: mode } })),
+    onMutate: async (mode) => {
+      await qc.cancelQueries({ queryKey: keys.transcript(id), exact: true });
+      const previous = qc.getQueryData<TranscriptDetail>(keys.transcript(id))?.share_mode;
+      setMode(mode);
+      return { previous };
+    },
+    onError: (_err, mode, context) => {
+      // Only when nothing newer was chosen meanwhile.
+      const shown = qc.getQueryData<TranscriptDetail>(keys.transcript(id))?.share_mode;
+      if (context?.previous && shown === mode) setMode(context.previous);
+    },
+    onSuccess: (updated) => {
+      // A later choice still on its way wins over this answer.
+      if (qc.isMutating({ mutationKey }) <= 1) setMode(updated.share_mode);
+    },
+    meta: { showsOwnError: true },
+  });
+}
+
 export function useProcess(id: string) {
   const qc = useQueryClient();
   return useMutation({

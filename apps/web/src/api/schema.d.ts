@@ -82,6 +82,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the web app signs people in (public) */
+        get: operations["v1_auth_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange an OIDC authorization code (with its PKCE verifier) for a session */
+        post: operations["v1_oidc_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new session for an OIDC refresh token */
+        post: operations["v1_oidc_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transcripts": {
         parameters: {
             query?: never;
@@ -340,6 +391,26 @@ export interface paths {
         get: operations["v1_transcript_get_audio_waveform"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transcripts/{id}/audio/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A short-lived URL of the recording for players that cannot send Authorization
+         * @description For anyone who may read the transcript. The token opens the mp3 and the waveform of this transcript only, for 15 minutes, with the rights of the caller who obtained it; ask again for a new one when it expires.
+         */
+        post: operations["v1_transcript_audio_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -716,6 +787,225 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                    };
+                };
+            };
+        };
+    };
+    v1_auth_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        auth_backend: "none" | "password" | "jwt";
+                        /** @description the web app asks for sign-in before showing any page */
+                        require_login: boolean;
+                        /** @description how people sign in to the web app; null when they cannot */
+                        provider: ("credentials" | "authentik") | null;
+                        oidc: {
+                            issuer: string;
+                            client_id: string;
+                            /** @description null while the identity provider cannot be reached */
+                            authorization_endpoint: string | null;
+                            scope: string;
+                        } | null;
+                    };
+                };
+            };
+        };
+    };
+    v1_oidc_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    code_verifier: string;
+                    /** Format: uri */
+                    redirect_uri: string;
+                    /** @description the nonce of the authorization request; checked against the ID token */
+                    nonce?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description send as Authorization: Bearer */
+                        access_token: string;
+                        /** @enum {string} */
+                        token_type: "bearer";
+                        /** @description seconds until access_token expires */
+                        expires_in: number;
+                        refresh_token: string | null;
+                        user: {
+                            sub: string;
+                            email: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation failed; each entry names a field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: ({
+                            /** @description where: body, querystring or params, then the field path */
+                            loc: (string | number)[];
+                            msg: string;
+                            type: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    v1_oidc_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refresh_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description send as Authorization: Bearer */
+                        access_token: string;
+                        /** @enum {string} */
+                        token_type: "bearer";
+                        /** @description seconds until access_token expires */
+                        expires_in: number;
+                        refresh_token: string | null;
+                        user: {
+                            sub: string;
+                            email: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation failed; each entry names a field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: ({
+                            /** @description where: body, querystring or params, then the field path */
+                            loc: (string | number)[];
+                            msg: string;
+                            type: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
                     };
                 };
             };
@@ -2573,7 +2863,10 @@ export interface operations {
     };
     v1_transcript_get_audio_mp3: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description an audio token from POST /v1/transcripts/{id}/audio/token, for clients that cannot send Authorization */
+                token?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2593,7 +2886,10 @@ export interface operations {
     };
     v1_transcript_get_audio_waveform: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description an audio token from POST /v1/transcripts/{id}/audio/token, for clients that cannot send Authorization */
+                token?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2611,6 +2907,140 @@ export interface operations {
                     "application/json": {
                         /** @description about 255 values between 0 and 1 */
                         data: number[];
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation failed; each entry names a field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: ({
+                            /** @description where: body, querystring or params, then the field path */
+                            loc: (string | number)[];
+                            msg: string;
+                            type: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+        };
+    };
+    v1_transcript_audio_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token: string;
+                        /** @description the mp3 URL with the token */
+                        url: string;
+                        /** @description ISO 8601 */
+                        expires_at: string;
+                        /** @description seconds until the token expires, for clients whose clock differs from the server */
+                        expires_in: number;
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The reason, for people */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation failed; each entry names a field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: ({
+                            /** @description where: body, querystring or params, then the field path */
+                            loc: (string | number)[];
+                            msg: string;
+                            type: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                     };
                 };
             };

@@ -1,10 +1,38 @@
-// The signed-in session's bearer token, kept in localStorage. Login arrives with the users feature;
-// every request and WebSocket already carries the token when one is present.
+// The signed-in session: its bearer token (which every request and WebSocket carries) in localStorage,
+// with what is needed to keep it going — the OIDC refresh token and the email. Components follow it with
+// useSession(); an expired or refused session is announced once so the app can send the person to /login.
+import { useSyncExternalStore } from 'react';
+
 const KEY = 'reflector.token';
+const META_KEY = 'reflector.session';
+const EXPIRED_EVENT = 'reflector:session-expired';
+
+export interface SessionMeta {
+  provider: 'credentials' | 'authentik';
+  email: string | null;
+  refresh_token: string | null;
+}
+
+const listeners = new Set<() => void>();
+const notify = () => listeners.forEach((l) => l());
+
+function read(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
 
 export function getToken(): string | null {
+  return read(KEY);
+}
+
+export function getSessionMeta(): SessionMeta | null {
+  const raw = read(META_KEY);
+  if (!raw) return null;
   try {
-    return localStorage.getItem(KEY);
+    return JSON.parse(raw) as SessionMeta;
   } catch {
     return null;
   }
@@ -12,5 +40,74 @@ export function getToken(): string | null {
 
 export function setToken(token: string | null): void {
   if (token) localStorage.setItem(KEY, token);
-  else localStorage.removeItem(KEY);
+  else {
+    localStorage.removeItem(KEY);
+    localStorage.removeItem(META_KEY);
+  }
+  notify();
+}
+
+let expired = false;
+
+/** Stores a new session (after sign-in or a refresh). */
+export function startSession(token: string, meta: SessionMeta): void {
+  expired = false;
+  localStorage.setItem(META_KEY, JSON.stringify(meta));
+  setToken(token);
+}
+
+/** Whether the last session ended by expiring (rather than by signing out) since this page loaded. */
+export function expiredRecently(): boolean {
+  return expired;
+}
+
+export function signOut(): void {
+  setToken(null);
+}
+
+/** Milliseconds since the epoch when the token's `exp` passes; null when it has none or is not a JWT. */
+export function tokenExpiresAt(token: string): number | null {
+  try {
+    const payload = token.split('.')[1];
+    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof json.exp === 'number' ? json.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isExpired(token: string, marginMs = 0): boolean {
+  const at = tokenExpiresAt(token);
+  return at !== null && at - marginMs <= Date.now();
+}
+
+/** Ends the session because the server refused it or it ran out; the app then asks to sign in again. */
+export function sessionExpired(): void {
+  if (!getToken()) return;
+  expired = true;
+  setToken(null);
+  window.dispatchEvent(new Event(EXPIRED_EVENT));
+}
+
+export function onSessionExpired(handler: () => void): () => void {
+  window.addEventListener(EXPIRED_EVENT, handler);
+  return () => window.removeEventListener(EXPIRED_EVENT, handler);
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  // Signing in or out in another tab counts too.
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === KEY || e.key === null) listener();
+  };
+  window.addEventListener('storage', onStorage);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('storage', onStorage);
+  };
+}
+
+/** The current bearer token, re-rendering on sign-in, refresh and sign-out. */
+export function useSession(): string | null {
+  return useSyncExternalStore(subscribe, getToken);
 }

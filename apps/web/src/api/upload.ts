@@ -3,7 +3,7 @@
 // POST /v1/transcripts/{id}/record/upload.
 import { ApiError, apiUrl, describeError } from './client.ts';
 import type { paths } from './schema';
-import { getToken } from './session.ts';
+import { getToken, sessionExpired } from './session.ts';
 
 type UploadQuery = paths['/v1/transcripts/{id}/record/upload']['post']['parameters']['query'];
 export const CHUNK_BYTES = 50 * 1024 * 1024;
@@ -66,6 +66,7 @@ export function uploadFile(transcriptId: string, file: File, onProgress: (p: Upl
         } catch {
           body = null;
         }
+        if (xhr.status === 401 && token && getToken() === token) sessionExpired();
         reject(new ApiError(xhr.status, describeError(xhr.status, body)));
       };
       xhr.onerror = () => reject(new ApiError(0, 'The connection to the server was lost during the upload.'));

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { apiUrl } from '../api/client.ts';
+import { audioPath, fetchAudioSource } from '../api/audio.ts';
+import { apiUrl, errorMessage } from '../api/client.ts';
+import { getToken } from '../api/session.ts';
 import { fetchExport } from '../api/queries.ts';
 import type { TranscriptFormat } from '../api/types.ts';
 import { toast } from './toasts.ts';
@@ -112,7 +114,27 @@ export function ExportMenu({ id, name, audio }: { id: string; name: string; audi
           </tbody>
         </table>
         {audio && (
-          <a className="button button-small" href={apiUrl(`/v1/transcripts/${encodeURIComponent(id)}/audio/mp3`)} download>
+          <a
+            className="button button-small"
+            href={apiUrl(audioPath(id))}
+            download
+            onClick={(e) => {
+              // A link cannot send Authorization: signed in, the download goes through a fresh signed URL.
+              if (!getToken()) return;
+              e.preventDefault();
+              fetchAudioSource(id).then(
+                (source) => {
+                  const a = document.createElement('a');
+                  a.href = source.url;
+                  a.download = '';
+                  document.body.append(a);
+                  a.click();
+                  a.remove();
+                },
+                (err: unknown) => toast(`The audio could not be downloaded: ${errorMessage(err)}`, 'error'),
+              );
+            }}
+          >
             Download audio (MP3)
           </a>
         )}

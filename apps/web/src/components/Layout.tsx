@@ -1,7 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
-import { getToken, setToken } from '../api/session.ts';
+import { useAuthConfig } from '../api/auth.ts';
+import { useSession } from '../api/session.ts';
 import { applyTheme, storedTheme, type ThemeChoice } from '../lib/theme.ts';
+import { AccountMenu } from './AccountMenu.tsx';
 import { Toasts } from './Toasts.tsx';
 
 // Rooms, Settings and sign-in arrive with their features; the header keeps their places.
@@ -17,7 +19,10 @@ const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: system', dark
 
 export function Layout({ children }: { children: ReactNode }) {
   const [theme, setTheme] = useState<ThemeChoice>(storedTheme);
-  const [signedIn, setSignedIn] = useState(() => !!getToken());
+  // Before sign-in, when it is required, the pages are out of reach: no navigation to them.
+  const requireLogin = useAuthConfig().data?.require_login === true;
+  const token = useSession();
+  const locked = requireLogin && !token;
   useEffect(() => applyTheme(theme), [theme]);
 
   return (
@@ -32,7 +37,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </NavLink>
         <nav aria-label="Main">
           <ul>
-            {NAV.filter((n) => n.enabled).map((n) => (
+            {NAV.filter((n) => n.enabled && !locked).map((n) => (
               <li key={n.to}>
                 <NavLink to={n.to}>{n.label}</NavLink>
               </li>
@@ -40,19 +45,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="header-tools">
-          {signedIn && (
-            <button
-              type="button"
-              className="button button-quiet"
-              onClick={() => {
-                setToken(null);
-                setSignedIn(false);
-                window.location.reload();
-              }}
-            >
-              Sign out
-            </button>
-          )}
+          <AccountMenu />
           <button type="button" className="button button-quiet" onClick={() => setTheme(NEXT_THEME[theme])} aria-label={`${THEME_LABEL[theme]}. Change theme`}>
             <span aria-hidden="true">{theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}</span>
           </button>

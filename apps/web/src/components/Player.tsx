@@ -1,8 +1,12 @@
 // Waveform player: wavesurfer.js drawing the server's precomputed waveform (no decoding in the browser)
-// over a media element streaming the mp3 with range requests; topics appear as markers.
+// over a media element streaming the mp3 with range requests; topics appear as markers. Signed in, the
+// mp3 comes through a short-lived signed URL, renewed before it runs out (while paused) or when the
+// browser's next request is refused for it (while playing), keeping the position.
 import { useEffect, useRef, useState } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/dist/plugins/regions.esm.js';
+import { fetchAudioSource, isStale, renewIn, type AudioSource } from '../api/audio.ts';
+import { errorMessage } from '../api/client.ts';
 import { formatClock } from '../lib/time.ts';
 import { usePlaybackValue, type Playback } from './playback.ts';
 
@@ -13,7 +17,8 @@ export interface Marker {
 }
 
 interface Props {
-  audioUrl: string;
+  /** The transcript whose recording plays. */
+  transcriptId: string;
   peaks: number[];
   duration: number;
   markers: Marker[];
@@ -33,7 +38,7 @@ function themeColours() {
   };
 }
 
-export function Player({ audioUrl, peaks, duration, markers, playback, onMarker }: Props) {
+export function Player({ transcriptId, peaks, duration, markers, playback, onMarker }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const ws = useRef<WaveSurfer | null>(null);
   const regions = useRef<RegionsPlugin | null>(null);
@@ -45,13 +50,32 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
   const playing = usePlaybackValue(playback, (p) => p.playing);
   const onMarkerRef = useRef(onMarker);
   onMarkerRef.current = onMarker;
+  const [initialSource, setInitialSource] = useState<AudioSource | null>(null);
 
   useEffect(() => {
-    if (!container.current) return;
+    let cancelled = false;
+    setInitialSource(null);
+    setError(null);
+    fetchAudioSource(transcriptId).then(
+      (s) => !cancelled && setInitialSource(s),
+      (err: unknown) => !cancelled && setError(`The audio cannot be played: ${errorMessage(err)}`),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [transcriptId]);
+
+  useEffect(() => {
+    if (!container.current || !initialSource) return;
+    let source = initialSource;
+    let renewing: Promise<void> | null = null;
+    let renewTimer: ReturnType<typeof setTimeout> | undefined;
+    let destroyed = false;
+    let mediaPlaying = false;
     const media = new Audio();
     media.preload = 'metadata';
     media.crossOrigin = 'anonymous';
-    media.src = audioUrl;
+    media.src = source.url;
     const reg = RegionsPlugin.create();
     const colours = themeColours();
     const instance = WaveSurfer.create({
@@ -79,20 +103,60 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
     instance.on('timeupdate', update);
     instance.on('play', update);
     instance.on('pause', update);
+    media.addEventListener('play', () => (mediaPlaying = true));
+    media.addEventListener('pause', () => (mediaPlaying = false));
     instance.on('finish', update);
     instance.on('interaction', update);
     const failed = (why: string) => {
       setError(why);
       playback.set(instance.getCurrentTime(), false);
     };
-    media.addEventListener('error', () => {
-      const code = media.error?.code;
-      failed(code === 4 ? 'The audio cannot be played: the server has no playable audio for this transcript, or refused it.' : 'The audio could not be loaded; check the connection and try again.');
-    });
     const playFailed = (err: Error) => {
       if (err.name === 'AbortError') return; // a newer seek or pause replaced this play request
       failed(media.error ? 'The audio cannot be played: the server has no playable audio for this transcript, or refused it.' : `Playback failed: ${err.message}`);
     };
+    /** Moves to a fresh URL at the same position, playing on if asked. */
+    const renew = (play: boolean) => {
+      renewing ??= (async () => {
+        const at = media.currentTime;
+        try {
+          const next = await fetchAudioSource(transcriptId);
+          if (destroyed) return;
+          source = next;
+          setError(null);
+          media.src = next.url;
+          media.currentTime = at;
+          scheduleRenewal();
+          if (play) await instance.play().catch(playFailed);
+        } catch (err) {
+          if (!destroyed) failed(`The audio cannot be played: ${errorMessage(err)}`);
+        } finally {
+          renewing = null;
+        }
+      })();
+      return renewing;
+    };
+    // A paused player gets its new URL before the old one runs out; a playing one keeps its open
+    // connection and renews when the browser's next request is refused (the error handler below).
+    const scheduleRenewal = () => {
+      clearTimeout(renewTimer);
+      const wait = renewIn(source);
+      if (wait === null) return;
+      renewTimer = setTimeout(() => {
+        if (!mediaPlaying) void renew(false);
+      }, wait);
+    };
+    scheduleRenewal();
+    if (isStale(source)) void renew(false);
+    media.addEventListener('error', () => {
+      if (destroyed || renewing) return;
+      if (isStale(source)) {
+        void renew(mediaPlaying);
+        return;
+      }
+      const code = media.error?.code;
+      failed(code === 4 ? 'The audio cannot be played: the server has no playable audio for this transcript, or refused it.' : 'The audio could not be loaded; check the connection and try again.');
+    });
     reg.on('region-clicked', (region, e) => {
       e.stopPropagation();
       instance.setTime(region.start);
@@ -103,10 +167,12 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
       seek(seconds, play = true) {
         instance.setTime(Math.max(0, seconds));
         update();
-        if (play) void instance.play().catch(playFailed);
+        if (isStale(source)) void renew(play);
+        else if (play) void instance.play().catch(playFailed);
       },
       toggle() {
-        void instance.playPause().catch(playFailed);
+        if (!mediaPlaying && isStale(source)) void renew(true);
+        else void instance.playPause().catch(playFailed);
       },
       pause() {
         instance.pause();
@@ -122,6 +188,8 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
     const mq = window.matchMedia('(prefers-color-scheme: dark)');
     mq.addEventListener('change', recolour);
     return () => {
+      destroyed = true;
+      clearTimeout(renewTimer);
       observer.disconnect();
       mq.removeEventListener('change', recolour);
       playback.controls = null;
@@ -130,7 +198,7 @@ export function Player({ audioUrl, peaks, duration, markers, playback, onMarker 
       media.load();
       ws.current = null;
     };
-  }, [audioUrl, peaks, duration, playback]);
+  }, [initialSource, transcriptId, peaks, duration, playback]);
 
   useEffect(() => {
     const reg = regions.current;

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useDeleteTranscript, useProcess, useSearch } from '../api/queries.ts';
 import type { SearchQuery, SearchResult, SourceKind } from '../api/types.ts';
 import { useListEvents } from '../api/useListEvents.ts';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ErrorNotice, Loading } from '../components/Notice.tsx';
 import { toast } from '../components/toasts.ts';
 import { Highlight, queryTerms } from '../lib/highlight.tsx';
@@ -67,31 +68,24 @@ function ResultCard({ r, terms }: { r: SearchResult; terms: string[] }) {
           Delete
         </button>
       </div>
-      <dialog ref={dialog} className="dialog" aria-labelledby={`del-${r.id}`}>
-        <h2 id={`del-${r.id}`}>Delete “{title}”?</h2>
-        <p>The transcript, its audio and its files are removed. This cannot be undone.</p>
-        <div className="actions">
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={remove.isPending}
-            onClick={() =>
-              remove.mutate(r.id, {
-                onSuccess: () => {
-                  dialog.current?.close();
-                  toast('Transcript deleted');
-                },
-                onError: () => dialog.current?.close(),
-              })
-            }
-          >
-            Delete
-          </button>
-          <button type="button" className="button" autoFocus onClick={() => dialog.current?.close()}>
-            Cancel
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        dialogRef={dialog}
+        id={`del-${r.id}`}
+        title={`Delete “${title}”?`}
+        confirmLabel="Delete"
+        busy={remove.isPending}
+        onConfirm={() =>
+          remove.mutate(r.id, {
+            onSuccess: () => {
+              dialog.current?.close();
+              toast('Transcript deleted');
+            },
+            onError: () => dialog.current?.close(),
+          })
+        }
+      >
+        The transcript, its audio and its files are removed. This cannot be undone.
+      </ConfirmDialog>
     </li>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { apiUrl } from '../api/client.ts';
+import { fetchAudioSource, isStale, type AudioSource } from '../api/audio.ts';
 import { usePatchTranscript, useTopics, useTranscript } from '../api/queries.ts';
 import { useSpeakerMutations } from '../api/speakers.ts';
 import type { Participant, Word } from '../api/types.ts';
@@ -22,16 +22,21 @@ function isTyping(target: EventTarget | null) {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
-/** Plays a range of the recording with a bare media element. */
-function useRangePlayer(url: string | null) {
+/**
+ * Plays a range of the recording with a bare media element. Its URL (signed when signed in) is fetched at
+ * the first play and renewed before a play once it is about to run out.
+ */
+function useRangePlayer(id: string | null) {
   const audio = useRef<HTMLAudioElement | null>(null);
+  const source = useRef<AudioSource | null>(null);
   const stopAt = useRef<number | null>(null);
   const [playing, setPlaying] = useState(false);
   useEffect(() => {
-    if (!url) return;
-    const a = new Audio(url);
+    if (!id) return;
+    const a = new Audio();
     a.preload = 'none';
     audio.current = a;
+    source.current = null;
     const onTime = () => {
       if (stopAt.current !== null && a.currentTime >= stopAt.current) a.pause();
     };
@@ -46,15 +51,22 @@ function useRangePlayer(url: string | null) {
       a.removeAttribute('src');
       audio.current = null;
     };
-  }, [url]);
+  }, [id]);
   return {
     playing,
     play(from: number, to: number) {
       const a = audio.current;
-      if (!a) return;
+      if (!a || !id) return;
       stopAt.current = to;
-      a.currentTime = from;
-      void a.play().catch((err: Error) => toast(`Playback failed: ${err.message}`, 'error'));
+      void (async () => {
+        if (!source.current || isStale(source.current)) {
+          source.current = await fetchAudioSource(id);
+          if (audio.current !== a) return;
+          a.src = source.current.url;
+        }
+        a.currentTime = from;
+        await a.play();
+      })().catch((err: Error) => toast(`Playback failed: ${err.message}`, 'error'));
     },
     pause() {
       audio.current?.pause();
@@ -114,7 +126,7 @@ export default function CorrectPage() {
   const [mergeTo, setMergeTo] = useState('');
   const [assignSpeaker, setAssignSpeaker] = useState('');
   const t = transcript.data;
-  const player = useRangePlayer(t && !t.audio_deleted ? apiUrl(`/v1/transcripts/${encodeURIComponent(id)}/audio/mp3`) : null);
+  const player = useRangePlayer(t && !t.audio_deleted ? id : null);
 
   const goTopic = (i: number) => {
     if (i < 0 || i >= topicCount) return;

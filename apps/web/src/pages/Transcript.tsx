@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { apiUrl } from '../api/client.ts';
+import { useMe } from '../api/account.ts';
+import { loginPath } from '../api/auth.ts';
+import { ApiError } from '../api/client.ts';
 import { useTopics, useTranscript, useWaveform } from '../api/queries.ts';
 import { useTranscriptEvents } from '../api/useTranscriptEvents.ts';
 import { ActionItems } from '../components/ActionItems.tsx';
@@ -10,6 +12,7 @@ import { ErrorNotice, InfoNotice, Loading } from '../components/Notice.tsx';
 import { Playback } from '../components/playback.ts';
 import { Player, type Marker } from '../components/Player.tsx';
 import { ProcessingView } from '../components/ProcessingView.tsx';
+import { SHARE_MODES, ShareDialog } from '../components/ShareDialog.tsx';
 import { SummaryPanel } from '../components/SummaryPanel.tsx';
 import { TopicList } from '../components/TopicList.tsx';
 import { TranscriptList, type TranscriptListHandle } from '../components/TranscriptList.tsx';
@@ -21,6 +24,7 @@ export default function TranscriptPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const transcript = useTranscript(id);
+  const me = useMe();
   const t = transcript.data;
   const ended = t?.status === 'ended';
   // Fetched in parallel with the transcript rather than after it: this is what makes long meetings open fast.
@@ -42,8 +46,12 @@ export default function TranscriptPage() {
   }, [flat]);
 
   if (transcript.isPending) return <Loading />;
-  if (transcript.isError) return <ErrorNotice error={transcript.error} title="Cannot open this transcript" />;
+  if (transcript.isError) {
+    if (transcript.error instanceof ApiError && transcript.error.status === 403) return me.isPending ? <Loading /> : <NotShared signedIn={!!me.data} />;
+    return <ErrorNotice error={transcript.error} title="Cannot open this transcript" />;
+  }
   if (!t) return null;
+  const isOwner = !!t.user_id && !!me.data && me.data.sub === t.user_id;
 
   const seekTopic = (index: number) => {
     const topic = topics.data?.[index];
@@ -66,8 +74,14 @@ export default function TranscriptPage() {
           {t.target_language !== t.source_language && <span>→ {languageName(t.target_language)}</span>}
           {t.room_name && <span>Room: {t.room_name}</span>}
           {t.reviewed && <span className="tag tag-ok">Reviewed</span>}
+          {t.user_id === null ? (
+            <span data-testid="access">Public — no owner; anyone with the link can open it</span>
+          ) : (
+            isOwner && <span data-testid="access">Access: {SHARE_MODES.find((m) => m.mode === t.share_mode)?.label}</span>
+          )}
         </p>
         <div className="actions">
+          {isOwner && <ShareDialog transcript={t} />}
           <ExportMenu id={t.id} name={t.title || t.name} audio={!t.audio_deleted && ended} />
           <Link className="button" to={`/transcripts/${t.id}/correct`}>
             Correct speakers
@@ -85,7 +99,7 @@ export default function TranscriptPage() {
         ) : waveform.data ? (
           <div className="player-sticky">
             <Player
-              audioUrl={apiUrl(`/v1/transcripts/${encodeURIComponent(t.id)}/audio/mp3`)}
+              transcriptId={t.id}
               peaks={waveform.data.data}
               duration={durationS}
               markers={markers}
@@ -114,6 +128,28 @@ export default function TranscriptPage() {
           </section>
         </div>
       </div>
+    </section>
+  );
+}
+
+/** What a visitor sees when the owner has not shared the transcript with them. */
+function NotShared({ signedIn }: { signedIn: boolean }) {
+  return (
+    <section className="page narrow" data-testid="not-shared">
+      <h1>This transcript is not shared with you</h1>
+      {signedIn ? (
+        <p className="lead">Its owner keeps it private. Ask them to share it with you.</p>
+      ) : (
+        <>
+          <p className="lead">Its owner has not made it public.</p>
+          <p>
+            If it is shared with signed-in users, <Link to={loginPath(window.location.pathname)}>sign in</Link> and come back to it.
+          </p>
+        </>
+      )}
+      <p>
+        <Link to="/browse">Browse transcripts</Link>
+      </p>
     </section>
   );
 }
