@@ -1,7 +1,7 @@
 // Participants of a transcript: named speakers, edited by the owner (AUTH_BACKEND=password).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { api, startTestPlatform, type TestPlatform } from './harness.ts';
-import { createUser, type TestUser } from './transcript-fixtures.ts';
+import { api, type TestPlatform } from './harness.ts';
+import { startSignedInPlatform, type TestUser } from './transcript-fixtures.ts';
 
 let platform: TestPlatform;
 let owner: TestUser;
@@ -10,9 +10,7 @@ const as = (user: TestUser | null, method: string, p: string, body?: unknown) =>
 const newTranscript = async () => (await as(owner, 'POST', '/v1/transcripts', { name: 'people' })).body.id as string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ env: { AUTH_BACKEND: 'password' } });
-  owner = await createUser(platform.ctx);
-  other = await createUser(platform.ctx);
+  ({ platform, owner, other } = await startSignedInPlatform());
 });
 afterAll(async () => {
   await platform?.stop();

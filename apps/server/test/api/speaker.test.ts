@@ -2,8 +2,8 @@
 // topics, the stored WebVTT and the formats follow (AUTH_BACKEND=password, owner edits).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { setTopics } from '../../src/transcripts/content.ts';
-import { api, startTestPlatform, type TestPlatform } from './harness.ts';
-import { createUser, sampleTopics, type TestUser } from './transcript-fixtures.ts';
+import { api, type TestPlatform } from './harness.ts';
+import { sampleTopics, startSignedInPlatform, type TestUser } from './transcript-fixtures.ts';
 
 let platform: TestPlatform;
 let owner: TestUser;
@@ -20,9 +20,7 @@ const wordSpeakers = async (id: string) =>
 const storedVtt = async (id: string) => (await platform.ctx.database.query<{ webvtt: string }>('SELECT webvtt FROM transcript WHERE id = $1', [id]))[0].webvtt;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ env: { AUTH_BACKEND: 'password' } });
-  owner = await createUser(platform.ctx);
-  other = await createUser(platform.ctx);
+  ({ platform, owner, other } = await startSignedInPlatform());
 });
 afterAll(async () => {
   await platform?.stop();

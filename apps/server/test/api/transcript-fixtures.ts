@@ -4,6 +4,7 @@ import { signSessionToken } from '../../src/auth/tokens.ts';
 import type { AppContext } from '../../src/context.ts';
 import type { Word } from '../../src/db/schema.ts';
 import type { TopicInput } from '../../src/transcripts/content.ts';
+import { startTestPlatform, type TestPlatform } from './harness.ts';
 
 export interface TestUser {
   id: string;
@@ -18,6 +19,12 @@ export async function createUser(ctx: AppContext, email = `${randomUUID().slice(
   await ctx.database.query('INSERT INTO "user" (id, email) VALUES ($1, $2)', [id, email]);
   const token = await signSessionToken(ctx.config.SECRET_KEY, { id, email });
   return { id, email, auth: { authorization: `Bearer ${token}` } };
+}
+
+/** A platform with password sign-in and two users: the owner of the test's transcripts and someone else. */
+export async function startSignedInPlatform(): Promise<{ platform: TestPlatform; owner: TestUser; other: TestUser }> {
+  const platform = await startTestPlatform({ env: { AUTH_BACKEND: 'password' } });
+  return { platform, owner: await createUser(platform.ctx), other: await createUser(platform.ctx) };
 }
 
 export const word = (text: string, start: number, end: number, speaker = 0): Word => ({ text, start, end, speaker });

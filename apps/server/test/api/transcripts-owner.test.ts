@@ -9,8 +9,8 @@ import { userChannel } from '../../src/events/transcript-events.ts';
 import { setTopics } from '../../src/transcripts/content.ts';
 import { uploadChunksDir, workDir } from '../../src/transcripts/files.ts';
 import { createTranscript } from '../../src/transcripts/repository.ts';
-import { api, startTestPlatform, waitFor, type TestPlatform } from './harness.ts';
-import { createUser, sampleTopics, type TestUser } from './transcript-fixtures.ts';
+import { api, waitFor, type TestPlatform } from './harness.ts';
+import { sampleTopics, startSignedInPlatform, type TestUser } from './transcript-fixtures.ts';
 
 let platform: TestPlatform;
 let owner: TestUser;
@@ -25,9 +25,7 @@ async function listen(user: TestUser): Promise<{ messages: Message[]; stop: () =
 }
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ env: { AUTH_BACKEND: 'password' } });
-  owner = await createUser(platform.ctx);
-  other = await createUser(platform.ctx);
+  ({ platform, owner, other } = await startSignedInPlatform());
 });
 afterAll(async () => {
   await platform?.stop();
