@@ -82,7 +82,12 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
     const to = Math.min(window.endSeconds, batch.end + pad);
     clipEnd = to;
     batches++;
-    const result = engine.transcribe(window.slice(from, to), { language: opts.language, timestampOffset: from, signal: engineSignal });
+    const result = engine.transcribe(window.slice(from, to), {
+      language: opts.language,
+      timestampOffset: from,
+      signal: engineSignal,
+      speechRegions: batch.regions.map((r) => ({ start: r.start - from, end: r.end - from })),
+    });
     const entry = { batch, result, settled: false };
     result.then(
       () => (entry.settled = true),

@@ -27,6 +27,11 @@ export interface TranscribeOptions {
   signal?: AbortSignal;
   /** Called with 0..1 while a long input is being recognised. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Speech regions the voice-activity detector found in this clip (seconds from the start of the clip, not
+   * offset); engines that decode speech region by region use them instead of detecting speech again.
+   */
+  speechRegions?: SpeechRegion[];
 }
 
 /** 16 kHz mono float samples in [-1, 1]. */
@@ -60,6 +65,11 @@ export interface DiarizeOptions {
   minSpeakers?: number;
   maxSpeakers?: number;
   signal?: AbortSignal;
+  /**
+   * Speech regions the voice-activity detector already found in this file (seconds, in time order), e.g. a
+   * transcription's `speechRegions`; engines that detect speech themselves may use them instead.
+   */
+  speechRegions?: SpeechRegion[];
 }
 
 export interface DiarizationEngine {

@@ -80,7 +80,11 @@ export class VoiceActivityDetector {
   private pendingLength = 0;
   private samplesIn = 0;
 
-  private constructor(private readonly vad: SherpaVad) {}
+  private constructor(
+    private readonly vad: SherpaVad,
+    /** Longest region reported; a region in progress began at most about this long ago. */
+    readonly maxSpeechSeconds: number,
+  ) {}
 
   static async create(opts: VadOptions = {}): Promise<VoiceActivityDetector> {
     const modelPath = opts.modelPath ?? SILERO_VAD_MODEL;
@@ -104,7 +108,7 @@ export class VoiceActivityDetector {
       maxSpeech + 10,
     );
     if (!vad.handle) throw new SpeechError(`sherpa-onnx could not load the Silero VAD model ${modelPath}`, 'model_invalid');
-    return new VoiceActivityDetector(vad);
+    return new VoiceActivityDetector(vad, maxSpeech);
   }
 
   /** Seconds of audio pushed so far. */

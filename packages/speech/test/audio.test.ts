@@ -3,7 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePcm } from '../src/audio/ffmpeg.ts';
-import { encodeMp3, writeWav } from '../src/audio/encode.ts';
+import { encodeMp3, transcodeAudio, writeWav } from '../src/audio/encode.ts';
 import { PcmWindow } from '../src/audio/pcm-window.ts';
 import { probe } from '../src/audio/probe.ts';
 import { computeWaveform, WaveformAccumulator } from '../src/audio/waveform.ts';
@@ -130,6 +130,39 @@ describe('encoding', () => {
     await expectBadInput(encodeMp3(file('notes.txt'), file('notes.mp3')), /mp3 encoding/);
     await expect(stat(file('notes.mp3'))).rejects.toThrow();
     await expect(stat(file('notes.mp3.part'))).rejects.toThrow();
+  });
+
+  it('writes the mp3, the 16 kHz PCM and the waveform from one decode', async () => {
+    const { waveform } = await transcodeAudio(file('shape.wav'), { mp3: { path: file('shape.mp3') }, pcmWav: file('shape-16k.wav'), waveform: { durationSeconds: 4 } });
+    expect(waveform!.data).toEqual((await computeWaveform(file('shape.wav'))).data);
+    expect(waveform!.durationSeconds).toBeCloseTo(4, 2);
+    expect(await probe(file('shape.mp3'))).toMatchObject({ format: 'mp3', audioCodec: 'mp3' });
+    // The PCM holds what a decode of the original gives, so engines read the same samples either way.
+    const viaFfmpeg: number[] = [];
+    for await (const block of decodePcm(createReadStream(file('shape.wav')))) viaFfmpeg.push(...block);
+    const direct: number[] = [];
+    for await (const block of decodePcm(file('shape-16k.wav'))) direct.push(...block);
+    expect(direct).toHaveLength(viaFfmpeg.length);
+    expect(Math.max(...direct.map((v, i) => Math.abs(v - viaFfmpeg[i])))).toBeLessThan(1e-4);
+    const cut: number[] = [];
+    for await (const block of decodePcm(file('shape-16k.wav'), { startSeconds: 1, durationSeconds: 0.5, blockSamples: 3000 })) cut.push(...block);
+    expect(cut).toEqual(direct.slice(SAMPLE_RATE, SAMPLE_RATE * 1.5));
+  });
+
+  it('stops a direct PCM read when aborted', async () => {
+    await writeWav(file('abort.wav'), new Float32Array(SAMPLE_RATE * 5));
+    const controller = new AbortController();
+    const read = async () => {
+      let blocks = 0;
+      for await (const _ of decodePcm(file('abort.wav'), { signal: controller.signal })) if (++blocks === 2) controller.abort();
+      return blocks;
+    };
+    await expect(read()).rejects.toThrow(/decode aborted/);
+  });
+
+  it('leaves none of the outputs behind when the input is not media', async () => {
+    await expectBadInput(transcodeAudio(file('notes.txt'), { mp3: { path: file('n.mp3') }, pcmWav: file('n.wav'), waveform: { durationSeconds: 1 } }), /mp3 encoding/);
+    for (const name of ['n.mp3', 'n.mp3.part', 'n.wav', 'n.wav.part']) await expect(stat(file(name))).rejects.toThrow();
   });
 
   it('writes a 16-bit WAV that decodes back to the same samples', async () => {

@@ -85,6 +85,28 @@ describe('classical diarization (speaker count estimated)', () => {
     expect(r.der.der).toBeLessThan(0.23);
   });
 
+  it('does not take loud noise for a speaker: speech is what the VAD hears, not what is loud', async () => {
+    const m = meetings.twoSpeakers;
+    const dir = await mkdtemp(join(tmpdir(), 'diar-noise-'));
+    try {
+      // The dialogue, then 30 s of brown noise about as loud as the speech: the energy threshold alone calls it
+      // speech (a third "speaker" with about 26 s), the Silero regions do not.
+      const wav = join(dir, 'noisy.wav');
+      execFileSync('ffmpeg', [
+        '-nostdin', '-loglevel', 'error', '-i', m.wavPath,
+        '-f', 'lavfi', '-i', 'anoisesrc=color=brown:amplitude=0.05:duration=30:r=16000',
+        '-filter_complex', '[0:a][1:a]concat=n=2:v=0:a=1', '-ac', '1', '-ar', '16000', wav,
+      ]);
+      const hyp = await new ClassicalDiarizer().diarizeFile(wav);
+      expect(new Set(hyp.map((s) => s.speaker)).size).toBe(2);
+      expect(hyp.filter((s) => s.end > m.duration + 0.5)).toEqual([]);
+      // Regions the caller already has are used instead of running the detector again.
+      expect(await new ClassicalDiarizer().diarizeFile(wav, { speechRegions: [] })).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('returns no segments for silence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'diar-silence-'));
     try {

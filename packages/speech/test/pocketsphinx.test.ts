@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePcm } from '../src/audio/ffmpeg.ts';
-import { PocketsphinxEngine, parseWordTimes } from '../src/engines/pocketsphinx.ts';
+import { PocketsphinxEngine, parseHypseg, utteranceSpans } from '../src/engines/pocketsphinx.ts';
 import { SAMPLE_RATE, SpeechError } from '../src/types.ts';
 import { wordErrorRate } from '../src/wer.ts';
 import { makeTempDir, speakWithSilences, type SpokenSequence } from './support/speech-audio.ts';
@@ -45,8 +45,6 @@ describe('pocketsphinx engine', () => {
     expect(result.words.slice(1).every((w) => w.text.startsWith(' ') && !/[<>[\]()]/.test(w.text))).toBe(true);
     for (const [i, w] of result.words.entries()) {
       expect(w.end).toBeGreaterThanOrEqual(w.start);
-      expect(w.confidence).toBeGreaterThanOrEqual(0);
-      expect(w.confidence).toBeLessThanOrEqual(1);
       if (i > 0) expect(w.start).toBeGreaterThanOrEqual(result.words[i - 1].end);
       const inside = spoken.regions.some((r) => w.start - offset >= r.start - 0.3 && w.end - offset <= r.end + 0.3);
       expect(inside, `${w.text} at ${w.start - offset}`).toBe(true);
@@ -64,7 +62,7 @@ describe('pocketsphinx engine', () => {
   });
 
   it('reports a missing binary or model as unavailable, naming the apt packages', async () => {
-    const noBinary = await new PocketsphinxEngine({ binary: '/nonexistent/pocketsphinx_continuous' }).transcribe(pcm.subarray(0, SAMPLE_RATE)).catch((e: unknown) => e);
+    const noBinary = await new PocketsphinxEngine({ binary: '/nonexistent/pocketsphinx_batch' }).transcribe(pcm.subarray(0, SAMPLE_RATE)).catch((e: unknown) => e);
     expect(noBinary).toBeInstanceOf(SpeechError);
     expect((noBinary as SpeechError).kind).toBe('unavailable');
     expect((noBinary as SpeechError).message).toMatch(/apt-get install pocketsphinx pocketsphinx-en-us/);
@@ -87,21 +85,42 @@ describe('pocketsphinx engine', () => {
   });
 });
 
-describe('parseWordTimes', () => {
-  it('drops silence and noise tokens, folds pronunciation variants and applies the offset', () => {
+describe('utteranceSpans', () => {
+  it('gives each speech region its own utterance, padded but never overlapping a neighbour', () => {
+    const spans = utteranceSpans(
+      [
+        { start: 0.1, end: 1.5 },
+        { start: 1.7, end: 3 },
+        { start: 5, end: 5.05 },
+        { start: 6, end: 9.9 },
+      ],
+      10,
+    );
+    expect(spans).toEqual([
+      { startFrame: 0, endFrame: 160 },
+      { startFrame: 160, endFrame: 320 },
+      { startFrame: 480, endFrame: 525 },
+      { startFrame: 580, endFrame: 1000 },
+    ]);
+    expect(utteranceSpans([], 10)).toEqual([]);
+  });
+});
+
+describe('parseHypseg', () => {
+  it('drops silence and noise tokens, folds pronunciation variants and places words by utterance and offset', () => {
     const output = [
-      'good morning',
-      '<s> 0.000 0.160 0.999900',
-      'good(2) 0.170 0.330 0.471099',
-      '[NOISE] 0.340 0.400 0.5',
-      '<sil> 0.410 0.500 0.7',
-      'morning 0.510 0.780 1.000100',
-      '++breath++ 0.790 0.800 0.9',
-      '</s> 0.810 0.900 1.000000',
+      'u0 S 0 T -8362431 A -7834624 L -527807 0 -305152 0 <s> 13 -499712 -398 good(2) 28 -1187840 -241 morning 73 -191488 -524288 <sil> 80 -1000 -2 [NOISE] 90 -615424 -501 let 120',
+      'u1 S 0 T -1 A -1 L -1 3 -838656 -749 us 30 -2 -3 </s> 40',
     ].join('\n');
-    expect(parseWordTimes(output, 10)).toEqual([
-      { text: 'good', start: 10.17, end: 10.33, confidence: 0.471099 },
-      { text: ' morning', start: 10.51, end: 10.78, confidence: 1 },
+    const utterances = [
+      { startFrame: 100, endFrame: 230 },
+      { startFrame: 300, endFrame: 400 },
+    ];
+    expect(parseHypseg(output, utterances, 10)).toEqual([
+      { text: 'good', start: 11.13, end: 11.28 },
+      { text: ' morning', start: 11.28, end: 11.73 },
+      { text: ' let', start: 11.9, end: 12.2 },
+      { text: ' us', start: 13.03, end: 13.3 },
     ]);
   });
 });

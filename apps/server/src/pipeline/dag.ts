@@ -28,7 +28,7 @@ export interface PipelineDef {
   kind: string;
   stages: StageDef[];
   /** Called once when a required stage has failed for good. */
-  onFailure(ctx: AppContext, transcriptId: string, stage: string, error: Error): Promise<void>;
+  onFailure(ctx: AppContext, transcriptId: string, stage: string, error: Error, runId: string): Promise<void>;
   /** Called once when every stage is done. */
   onSuccess?(ctx: AppContext, transcriptId: string, runId: string): Promise<void>;
 }
@@ -95,8 +95,11 @@ export function stageJobHandler(ctx: AppContext): JobHandler {
     const [run] = await ctx.database.query<{ kind: string; transcript_id: string; status: string }>('SELECT kind, transcript_id, status FROM pipeline_run WHERE id = $1', [runId]);
     if (!run || run.status !== 'running') return; // superseded, failed or deleted meanwhile
     const def = registry.get(run.kind);
-    const stage = def?.stages.find((s) => s.name === stageName);
-    if (!def || !stage) throw new Error(`unknown stage ${run.kind}/${stageName}`);
+    if (!def) throw new Error(`unknown pipeline ${run.kind}`);
+    const stage = def.stages.find((s) => s.name === stageName);
+    // A run started by an older version may list a stage this version no longer has; the run's completion
+    // only looks at the stages defined now.
+    if (!stage) return;
     const [state] = await ctx.database.query<{ status: string }>('SELECT status FROM pipeline_stage WHERE run_id = $1 AND stage = $2', [runId, stageName]);
     if (!state || state.status === 'done' || state.status === 'failed') return;
     await ctx.database.query(
@@ -140,7 +143,7 @@ export function stageJobHandler(ctx: AppContext): JobHandler {
           runId,
           `${stageName}: ${error.message}`,
         ]);
-        if (updated) await def.onFailure(ctx, run.transcript_id, stageName, error);
+        if (updated) await def.onFailure(ctx, run.transcript_id, stageName, error, runId);
         return;
       }
       await advance(ctx, def, runId, run.transcript_id);

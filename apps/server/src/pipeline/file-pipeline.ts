@@ -1,10 +1,10 @@
 // The pipeline of an uploaded recording, as a graph of stages:
 //
-//   prepare (mp3, duration) ─┬─ transcribe ─┐
-//                            ├─ diarize ────┴─ assemble ── translate ── topics ─┬─ title ──────────────┐
-//                            └─ waveform                                         └─ notes ─┬─ summary ──┼─ finish
-//                                                                                          ├─ actions ──┤
-//                                                                                          └─ speakers ─┘
+//   prepare (mp3, duration, waveform) ─┬─ transcribe ─┐
+//                                      └─ diarize ────┴─ assemble ── translate ── topics ─┬─ title ──────────────┐
+//                                                                                          └─ notes ─┬─ summary ──┼─ finish
+//                                                                                                    ├─ actions ──┤
+//                                                                                                    └─ speakers ─┘
 // Stages run as jobs on any worker (in parallel where the graph allows); each reads its inputs from
 // storage or from the outputs of the stages before it. Diarization, translation and everything the
 // LLM writes may fail without failing the recording: the transcript and its topics stay.
@@ -13,7 +13,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pipeline as pipeStreams } from 'node:stream/promises';
-import { assignSpeakers, computeWaveform, encodeMp3, probe, SpeechError, transcribeFile, type SpeakerSegment, type Word } from '@reflector/speech';
+import { assignSpeakers, probe, SpeechError, transcribeFile, transcodeAudio, type SpeakerSegment, type Word } from '@reflector/speech';
 import type { AppContext } from '../context.ts';
 import type { Participant } from '../db/schema.ts';
 import { emitTranscriptEvent, setTranscriptStatus } from '../events/transcript-events.ts';
@@ -53,9 +53,9 @@ async function facts(sc: StageContext): Promise<TranscriptFacts> {
  * scratch directory (removed when the run's last stage ends).
  */
 async function localCopy(sc: StageContext, key: string): Promise<string> {
-  const { storage, config } = sc.ctx;
+  const { storage } = sc.ctx;
   if (storage instanceof LocalStorage) return storage.pathOf(key);
-  const dir = path.join(workDir(config, sc.transcriptId), sc.runId);
+  const dir = runDir(sc);
   const file = path.join(dir, key.replaceAll('/', '_'));
   if (await stat(file).catch(() => null)) return file;
   await mkdir(dir, { recursive: true });
@@ -65,6 +65,22 @@ async function localCopy(sc: StageContext, key: string): Promise<string> {
   await pipeStreams(await storage.get(key), createWriteStream(partial));
   await rename(partial, file);
   return file;
+}
+
+/** This run's scratch directory on this worker (removed when the run ends). */
+const runDir = (sc: StageContext) => path.join(workDir(sc.ctx.config, sc.transcriptId), sc.runId);
+
+/** The recording as 16 kHz mono PCM, written by prepare for the engines of this machine. */
+const pcmPath = (sc: StageContext) => path.join(runDir(sc), 'audio-16k.wav');
+
+/**
+ * What a local engine reads: prepare's PCM when this worker can see it (no second decode, no ffmpeg
+ * child), else the stored mp3 (a worker on another machine).
+ */
+async function engineInput(sc: StageContext): Promise<string> {
+  const pcm = pcmPath(sc);
+  if (await stat(pcm).catch(() => null)) return pcm;
+  return localCopy(sc, audioKey(sc.transcriptId));
 }
 
 async function updateColumns(sc: StageContext, columns: Record<string, unknown>): Promise<void> {
@@ -106,26 +122,28 @@ async function prepare(sc: StageContext): Promise<Prepared> {
   const info = await probe(input, { signal: sc.signal });
   if (!info.hasAudio) throw new SpeechError('File has no audio stream', 'bad_input');
   await testStageDelay(sc.signal);
-  if (sourceKey !== audioKey(sc.transcriptId)) {
-    const dir = path.join(workDir(sc.ctx.config, sc.transcriptId), sc.runId);
-    await mkdir(dir, { recursive: true });
-    const mp3 = path.join(dir, 'audio.mp3');
-    await encodeMp3(input, mp3);
+  // One decode gives the mp3 kept for playback (unless this is a reprocess from it), the 16 kHz PCM the
+  // local engines read, and the player's waveform.
+  const dir = runDir(sc);
+  await mkdir(dir, { recursive: true });
+  const encode = sourceKey !== audioKey(sc.transcriptId);
+  const mp3 = path.join(dir, 'audio.mp3');
+  const { waveform } = await transcodeAudio(
+    input,
+    { mp3: encode ? { path: mp3 } : undefined, pcmWav: pcmPath(sc), waveform: { durationSeconds: info.durationSeconds } },
+    { signal: sc.signal },
+  );
+  if (encode) {
     await sc.ctx.storage.put(audioKey(sc.transcriptId), createReadStream(mp3), { contentType: 'audio/mpeg', size: (await stat(mp3)).size });
     await rm(mp3, { force: true });
   }
+  const wave = waveform!.data;
+  await sc.ctx.storage.put(waveformKey(sc.transcriptId), Buffer.from(JSON.stringify(wave)), { contentType: 'application/json' });
   const durationMs = Math.round(info.durationSeconds * 100_000) / 100;
   await updateColumns(sc, { duration: durationMs, audio_location: sc.ctx.storage.kind === 'aws' ? 'storage' : 'local' });
   await emitTranscriptEvent(sc.ctx, sc.transcriptId, 'DURATION', { duration: durationMs });
+  await emitTranscriptEvent(sc.ctx, sc.transcriptId, 'WAVEFORM', { waveform: wave });
   return { durationSeconds: info.durationSeconds };
-}
-
-async function waveform(sc: StageContext): Promise<null> {
-  const mp3 = await localCopy(sc, audioKey(sc.transcriptId));
-  const { data } = await computeWaveform(mp3, { signal: sc.signal });
-  await sc.ctx.storage.put(waveformKey(sc.transcriptId), Buffer.from(JSON.stringify(data)), { contentType: 'application/json' });
-  await emitTranscriptEvent(sc.ctx, sc.transcriptId, 'WAVEFORM', { waveform: data });
-  return null;
 }
 
 interface Transcribed {
@@ -139,17 +157,16 @@ async function transcribe(sc: StageContext): Promise<Transcribed> {
   const t = await facts(sc);
   const prepared = await sc.output<Prepared>('prepare');
   const engines = await speechEngines(sc.ctx);
-  const mp3 = await localCopy(sc, audioKey(sc.transcriptId));
   let lastPercent = -1;
   let lastSent = 0;
-  // A remote model service takes the whole file (it runs its own VAD and batching); local engines get
-  // VAD batches from a streaming decode.
+  // A remote model service takes the whole file, the compact mp3 (it runs its own VAD and batching);
+  // local engines get VAD batches from a streaming read of the PCM.
   const remote = engines.asr as { transcribeFile?: (p: string, o: { language?: string; signal?: AbortSignal }) => Promise<{ words: Word[]; language: string }> };
   if (typeof remote.transcribeFile === 'function') {
-    const r = await remote.transcribeFile(mp3, { language: t.source_language, signal: sc.signal });
+    const r = await remote.transcribeFile(await localCopy(sc, audioKey(sc.transcriptId)), { language: t.source_language, signal: sc.signal });
     return { words: r.words, language: r.language, engine: engines.describe.asr.id, quality: engines.describe.asr.quality };
   }
-  const result = await transcribeFile(mp3, engines.asr, {
+  const result = await transcribeFile(await engineInput(sc), engines.asr, {
     language: t.source_language,
     durationSeconds: prepared?.durationSeconds,
     signal: sc.signal,
@@ -168,8 +185,10 @@ async function diarize(sc: StageContext): Promise<{ segments: SpeakerSegment[]; 
   const engines = await speechEngines(sc.ctx);
   if (!engines.diarization) return null;
   const t = await facts(sc);
-  const mp3 = await localCopy(sc, audioKey(sc.transcriptId));
-  const segments = await engines.diarization.diarizeFile(mp3, { signal: sc.signal, numSpeakers: t.speakers_expected ?? undefined });
+  // A diarization service is sent the compact mp3; a local diarizer reads the PCM.
+  const remote = sc.ctx.config.DIARIZATION_BACKEND.trim().toLowerCase() === 'modal';
+  const input = remote ? await localCopy(sc, audioKey(sc.transcriptId)) : await engineInput(sc);
+  const segments = await engines.diarization.diarizeFile(input, { signal: sc.signal, numSpeakers: t.speakers_expected ?? undefined });
   return { segments, engine: engines.describe.diarization.id };
 }
 
@@ -371,7 +390,7 @@ async function finish(sc: StageContext): Promise<{ notice: string | null }> {
   const found = await sc.output<TopicsOutput>('topics');
   const notices = failures.filter((f) => f.stage !== 'diarize').map((f) => `${f.stage}: ${f.error}`);
   if (found?.fallbackReason) notices.unshift(`topics: ${found.fallbackReason} (extractive topics shown instead)`);
-  await rm(path.join(workDir(sc.ctx.config, sc.transcriptId), sc.runId), { recursive: true, force: true });
+  await rm(runDir(sc), { recursive: true, force: true });
   return { notice: notices.length ? notices.join('\n') : null };
 }
 
@@ -381,7 +400,6 @@ registerPipeline({
     { name: 'prepare', after: [], run: prepare },
     { name: 'transcribe', after: ['prepare'], run: transcribe },
     { name: 'diarize', after: ['prepare'], run: diarize, optional: true },
-    { name: 'waveform', after: ['prepare'], run: waveform, optional: true },
     { name: 'assemble', after: ['transcribe', 'diarize'], run: assemble },
     { name: 'translate', after: ['assemble'], run: translate, optional: true },
     { name: 'topics', after: ['assemble', 'translate'], run: topics },
@@ -390,7 +408,7 @@ registerPipeline({
     { name: 'summary', after: ['notes'], run: summary, optional: true },
     { name: 'actions', after: ['notes'], run: actions, optional: true },
     { name: 'speakers', after: ['assemble', 'notes'], run: speakers, optional: true },
-    { name: 'finish', after: ['waveform', 'title', 'summary', 'actions', 'speakers'], run: finish },
+    { name: 'finish', after: ['title', 'summary', 'actions', 'speakers'], run: finish },
   ],
   // `ended` only after the run itself is recorded as ended, so nobody sees an ended transcript whose run
   // still counts as running (a reprocess would be refused as "already running").
@@ -402,7 +420,9 @@ registerPipeline({
     // Optional steps that failed leave a notice, but the recording itself is done.
     await setTranscriptStatus(ctx, transcriptId, 'ended', row?.output?.notice ?? null);
   },
-  async onFailure(ctx: AppContext, transcriptId: string, stage: string, error: Error) {
+  async onFailure(ctx: AppContext, transcriptId: string, stage: string, error: Error, runId: string) {
+    // The scratch files of this worker (a multi-hour PCM is hundreds of MB) go with the failed run.
+    await rm(path.join(workDir(ctx.config, transcriptId), runId), { recursive: true, force: true });
     const reason = stage === 'prepare' || error instanceof SpeechError ? error.message : `${stage} failed: ${error.message}`;
     await setTranscriptStatus(ctx, transcriptId, 'error', reason);
   },

@@ -84,7 +84,7 @@ describe(`file pipeline with an LLM (${TEST_MODE})`, () => {
     const run = (await api(p.url, 'GET', `/v1/transcripts/${id}/pipeline`)).body;
     expect(run.status).toBe('ended');
     expect(run.stages.map((st: { stage: string }) => st.stage).sort()).toEqual(
-      ['actions', 'assemble', 'diarize', 'finish', 'notes', 'prepare', 'speakers', 'summary', 'title', 'topics', 'transcribe', 'translate', 'waveform'],
+      ['actions', 'assemble', 'diarize', 'finish', 'notes', 'prepare', 'speakers', 'summary', 'title', 'topics', 'transcribe', 'translate'],
     );
     expect(run.stages.every((st: { status: string }) => st.status === 'done')).toBe(true);
     expect(run.stages.at(-1).stage).toBe('finish');

@@ -1,24 +1,42 @@
-// Writing audio: the mp3 kept for playback, and 16-bit WAV clips for engines that read files.
+// Writing audio: the mp3 kept for playback, the 16 kHz PCM the engines read and the waveform, all from one
+// decode; and 16-bit WAV clips for engines that read files.
 import { open, rename, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { SAMPLE_RATE, SpeechError } from '../types.ts';
-import { spawnFfmpeg, waitExit } from './ffmpeg.ts';
+import { pcmBlocks, spawnFfmpeg, waitExit } from './ffmpeg.ts';
+import { WaveformAccumulator, type Waveform } from './waveform.ts';
+
+export interface AudioOutputs {
+  /** The mp3 kept for playback. */
+  mp3?: { path: string; bitrateKbps?: number; mono?: boolean };
+  /** 16 kHz mono 16-bit WAV, the form every local engine reads without another decode (see decodePcm). */
+  pcmWav?: string;
+  /** The player's waveform, from 16 kHz mono samples on a pipe; needs the duration to size its buckets. */
+  waveform?: { durationSeconds: number; buckets?: number };
+}
 
 /**
- * Re-encodes any media ffmpeg reads (a path, or a stream piped through ffmpeg's stdin) to an mp3 file.
- * The output appears only when encoding succeeded, so a reader never sees half a file.
+ * Decodes any media ffmpeg reads (a path, or a stream piped through ffmpeg's stdin) once and writes every
+ * requested output from that one decode. Files appear only when the whole run succeeded, so a reader
+ * never sees half a file.
  */
-export async function encodeMp3(
-  input: string | Readable,
-  outputPath: string,
-  opts: { bitrateKbps?: number; mono?: boolean; signal?: AbortSignal } = {},
-): Promise<void> {
-  const partial = `${outputPath}.part`;
-  const args = ['-y', '-i', typeof input === 'string' ? input : 'pipe:0', '-vn', '-sn', '-dn', '-map_metadata', '-1'];
-  if (opts.mono) args.push('-ac', '1');
-  args.push('-c:a', 'libmp3lame', '-b:a', `${opts.bitrateKbps ?? 128}k`, '-f', 'mp3', partial);
+export async function transcodeAudio(input: string | Readable, outputs: AudioOutputs, opts: { signal?: AbortSignal } = {}): Promise<{ waveform: Waveform | null }> {
+  const files = [outputs.mp3?.path, outputs.pcmWav].filter((f): f is string => !!f);
+  if (!files.length && !outputs.waveform) throw new TypeError('transcodeAudio: no output requested');
+  const args = ['-y', '-i', typeof input === 'string' ? input : 'pipe:0'];
+  const plain = ['-vn', '-sn', '-dn', '-map_metadata', '-1'];
+  if (outputs.mp3) {
+    args.push(...plain);
+    if (outputs.mp3.mono) args.push('-ac', '1');
+    // LAME's quality 7 skips its slowest noise-shaping searches: about 40 % less CPU than its default, which
+    // matters on multi-hour recordings and not audibly for speech at this bitrate.
+    args.push('-c:a', 'libmp3lame', '-b:a', `${outputs.mp3.bitrateKbps ?? 128}k`, '-compression_level', '7', '-f', 'mp3', `${outputs.mp3.path}.part`);
+  }
+  if (outputs.pcmWav) args.push(...plain, '-ac', '1', '-ar', String(SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', `${outputs.pcmWav}.part`);
+  if (outputs.waveform) args.push('-vn', '-sn', '-dn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
   const child = spawnFfmpeg(args);
-  const exited = waitExit(child, 'mp3 encoding');
+  const exited = waitExit(child, outputs.mp3 ? 'mp3 encoding' : 'decode');
+  exited.catch(() => {}); // awaited below, after the samples are read
   if (typeof input === 'string') child.stdin.end();
   else {
     child.stdin.on('error', () => {}); // ffmpeg exits on bad input; its own message explains why
@@ -26,17 +44,31 @@ export async function encodeMp3(
     input.pipe(child.stdin);
   }
   const onAbort = () => child.kill('SIGKILL');
+  if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    const peaks = outputs.waveform ? new WaveformAccumulator(outputs.waveform.durationSeconds, outputs.waveform.buckets) : null;
+    if (peaks) for await (const block of pcmBlocks(child.stdout)) peaks.push(block);
     await exited;
-    await rename(partial, outputPath);
+    for (const file of files) await rename(`${file}.part`, file);
+    return { waveform: peaks ? { data: peaks.result(), durationSeconds: peaks.durationSeconds } : null };
   } catch (err) {
-    await rm(partial, { force: true });
-    if (opts.signal?.aborted) throw new SpeechError('mp3 encoding aborted', 'engine');
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(files.map((file) => rm(`${file}.part`, { force: true })));
+    if (opts.signal?.aborted) throw new SpeechError(`${outputs.mp3 ? 'mp3 encoding' : 'decode'} aborted`, 'engine');
     throw err;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Re-encodes any media ffmpeg reads (a path, or a stream piped through ffmpeg's stdin) to an mp3 file. */
+export async function encodeMp3(
+  input: string | Readable,
+  outputPath: string,
+  opts: { bitrateKbps?: number; mono?: boolean; signal?: AbortSignal } = {},
+): Promise<void> {
+  await transcodeAudio(input, { mp3: { path: outputPath, bitrateKbps: opts.bitrateKbps, mono: opts.mono } }, { signal: opts.signal });
 }
 
 /** Writes float samples in [-1, 1] as a 16-bit PCM mono WAV file (the format pocketsphinx and most tools read). */

@@ -1,6 +1,8 @@
 // Thin wrappers around the system ffmpeg/ffprobe binaries. Every media operation goes through a pipe so
 // that memory stays flat whatever the length of the recording.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { SAMPLE_RATE, SpeechError } from '../types.ts';
 
@@ -33,13 +35,19 @@ export function waitExit(child: ChildProcessWithoutNullStreams & { stderrTail: (
 
 /**
  * Decodes any container ffmpeg reads to 16 kHz mono float32 samples, yielded in blocks.
- * `input` is a path, or a readable stream piped into ffmpeg's stdin.
+ * `input` is a path, or a readable stream piped into ffmpeg's stdin. A file that already is 16 kHz mono
+ * 16-bit WAV (what the file pipeline prepares for its engines) is read directly, without an ffmpeg child.
  */
 export async function* decodePcm(
   input: string | Readable,
   opts: { blockSamples?: number; startSeconds?: number; durationSeconds?: number; signal?: AbortSignal } = {},
 ): AsyncGenerator<Float32Array> {
   const blockBytes = (opts.blockSamples ?? SAMPLE_RATE) * 4;
+  const wav = typeof input === 'string' ? await pcmWavData(input) : null;
+  if (wav) {
+    yield* readPcmWav(input as string, wav, opts);
+    return;
+  }
   const args: string[] = [];
   if (opts.startSeconds) args.push('-ss', String(opts.startSeconds));
   args.push('-i', typeof input === 'string' ? input : 'pipe:0');
@@ -58,15 +66,8 @@ export async function* decodePcm(
   const onAbort = () => child.kill('SIGKILL');
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  let pending: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      while (pending.length >= blockBytes) {
-        yield toFloat32(pending.subarray(0, blockBytes));
-        pending = pending.subarray(blockBytes);
-      }
-    }
+    yield* pcmBlocks(child.stdout, blockBytes);
     try {
       await exited;
     } catch (err) {
@@ -74,17 +75,101 @@ export async function* decodePcm(
       if (opts.signal?.aborted) throw new SpeechError('decode aborted', 'engine');
       throw err;
     }
-    const usable = pending.length - (pending.length % 4);
-    if (usable > 0) yield toFloat32(pending.subarray(0, usable));
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 }
 
+/** Cuts a stream of raw float32 samples (ffmpeg's `-f f32le`) into blocks of `blockBytes`; the last one may be shorter. */
+export async function* pcmBlocks(stream: AsyncIterable<Buffer>, blockBytes = SAMPLE_RATE * 4): AsyncGenerator<Float32Array> {
+  let pending: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= blockBytes) {
+      yield toFloat32(pending.subarray(0, blockBytes));
+      pending = pending.subarray(blockBytes);
+    }
+  }
+  const usable = pending.length - (pending.length % 4);
+  if (usable > 0) yield toFloat32(pending.subarray(0, usable));
+}
+
 function toFloat32(buf: Buffer): Float32Array {
   // Copy into an aligned buffer: Node's pooled Buffers are not 4-byte aligned.
   const out = new Float32Array(buf.length / 4);
   new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+/** Where the samples of a 16 kHz mono 16-bit PCM WAV file lie, or null for any other file. */
+async function pcmWavData(path: string): Promise<{ offset: number; bytes: number } | null> {
+  const file = await open(path, 'r').catch(() => null);
+  if (!file) return null; // ffmpeg reports the missing file in its own words
+  try {
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    if (bytesRead < 44 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return null;
+    let pcm16Mono = false;
+    for (let at = 12; at + 8 <= bytesRead; ) {
+      const id = head.toString('latin1', at, at + 4);
+      const size = head.readUInt32LE(at + 4);
+      if (id === 'fmt ') {
+        if (at + 24 > bytesRead) return null;
+        // format 1 = integer PCM; anything else (float, extensible, compressed) goes through ffmpeg
+        pcm16Mono = head.readUInt16LE(at + 8) === 1 && head.readUInt16LE(at + 10) === 1 && head.readUInt32LE(at + 12) === SAMPLE_RATE && head.readUInt16LE(at + 22) === 16;
+        if (!pcm16Mono) return null;
+      } else if (id === 'data') {
+        if (!pcm16Mono) return null;
+        const offset = at + 8;
+        const available = (await file.stat()).size - offset;
+        // A header written while streaming has no final size (0 or 0xffffffff): the data runs to the end.
+        const bytes = size > 0 && size < 0xffffffff ? Math.min(size, available) : available;
+        return { offset, bytes: bytes - (bytes % 2) };
+      }
+      at += 8 + size + (size % 2);
+    }
+    return null;
+  } finally {
+    await file.close();
+  }
+}
+
+async function* readPcmWav(
+  path: string,
+  data: { offset: number; bytes: number },
+  opts: { blockSamples?: number; startSeconds?: number; durationSeconds?: number; signal?: AbortSignal },
+): AsyncGenerator<Float32Array> {
+  const first = Math.min(data.bytes, 2 * Math.round((opts.startSeconds ?? 0) * SAMPLE_RATE));
+  const last = opts.durationSeconds === undefined ? data.bytes : Math.min(data.bytes, first + 2 * Math.round(opts.durationSeconds * SAMPLE_RATE));
+  if (opts.signal?.aborted) throw new SpeechError('decode aborted', 'engine');
+  if (last <= first) return;
+  const blockBytes = (opts.blockSamples ?? SAMPLE_RATE) * 2;
+  const stream = createReadStream(path, { start: data.offset + first, end: data.offset + last - 1, highWaterMark: blockBytes, signal: opts.signal });
+  let pending: Buffer = Buffer.alloc(0);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      while (pending.length >= blockBytes) {
+        yield fromInt16(pending.subarray(0, blockBytes));
+        pending = pending.subarray(blockBytes);
+      }
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) throw new SpeechError('decode aborted', 'engine');
+    throw new SpeechError(`decode: ${(err as Error).message}`, 'bad_input');
+  } finally {
+    stream.destroy();
+  }
+  if (pending.length >= 2) yield fromInt16(pending.subarray(0, pending.length - (pending.length % 2)));
+}
+
+/** 16-bit samples to floats the way ffmpeg converts them (divided by 32768). */
+function fromInt16(buf: Buffer): Float32Array {
+  // Copy into an aligned buffer first: Node's pooled Buffers are not 2-byte aligned.
+  const samples = new Int16Array(buf.length / 2);
+  new Uint8Array(samples.buffer).set(buf);
+  const out = new Float32Array(samples.length);
+  for (let i = 0; i < samples.length; i++) out[i] = samples[i] / 32768;
   return out;
 }
