@@ -83,16 +83,21 @@ export async function* decodePcm(
 
 /** Cuts a stream of raw float32 samples (ffmpeg's `-f f32le`) into blocks of `blockBytes`; the last one may be shorter. */
 export async function* pcmBlocks(stream: AsyncIterable<Buffer>, blockBytes = SAMPLE_RATE * 4): AsyncGenerator<Float32Array> {
+  for await (const block of byteBlocks(stream, blockBytes, 4)) yield toFloat32(block);
+}
+
+/** Regroups a byte stream into blocks of `blockBytes`; the last one is shorter, cut to whole samples. */
+async function* byteBlocks(stream: AsyncIterable<Buffer>, blockBytes: number, sampleBytes: number): AsyncGenerator<Buffer> {
   let pending: Buffer = Buffer.alloc(0);
   for await (const chunk of stream) {
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
     while (pending.length >= blockBytes) {
-      yield toFloat32(pending.subarray(0, blockBytes));
+      yield pending.subarray(0, blockBytes);
       pending = pending.subarray(blockBytes);
     }
   }
-  const usable = pending.length - (pending.length % 4);
-  if (usable > 0) yield toFloat32(pending.subarray(0, usable));
+  const usable = pending.length - (pending.length % sampleBytes);
+  if (usable > 0) yield pending.subarray(0, usable);
 }
 
 function toFloat32(buf: Buffer): Float32Array {
@@ -146,22 +151,14 @@ async function* readPcmWav(
   if (last <= first) return;
   const blockBytes = (opts.blockSamples ?? SAMPLE_RATE) * 2;
   const stream = createReadStream(path, { start: data.offset + first, end: data.offset + last - 1, highWaterMark: blockBytes, signal: opts.signal });
-  let pending: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      while (pending.length >= blockBytes) {
-        yield fromInt16(pending.subarray(0, blockBytes));
-        pending = pending.subarray(blockBytes);
-      }
-    }
+    for await (const block of byteBlocks(stream, blockBytes, 2)) yield fromInt16(block);
   } catch (err) {
     if (opts.signal?.aborted) throw new SpeechError('decode aborted', 'engine');
     throw new SpeechError(`decode: ${(err as Error).message}`, 'bad_input');
   } finally {
     stream.destroy();
   }
-  if (pending.length >= 2) yield fromInt16(pending.subarray(0, pending.length - (pending.length % 2)));
 }
 
 /** 16-bit samples to floats the way ffmpeg converts them (divided by 32768). */
