@@ -26,4 +26,5 @@ export { assignSpeakers, type AssemblyOptions } from './assembly.ts';
 export { synthesizeMeeting, SYNTH_VOICES, type SynthMeeting, type SynthTurn, type SynthVoice } from './testing/synth-meeting.ts';
 export { buildDialogue, DIALOGUES, SUBJECTS } from './testing/dialogues.ts';
 export * from './factory.ts';
+export { ModelServiceDiarization } from './remote/model-service-diarization.ts';
 export type { PublishFile, PublishedFile } from './remote/publish-file.ts';

@@ -13,7 +13,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pipeline as pipeStreams } from 'node:stream/promises';
-import { assignSpeakers, probe, SpeechError, transcribeFile, transcodeAudio, type SpeakerSegment, type Word } from '@reflector/speech';
+import { assignSpeakers, ModelServiceDiarization, probe, SpeechError, transcribeFile, transcodeAudio, type SpeakerSegment, type Word } from '@reflector/speech';
 import type { AppContext } from '../context.ts';
 import type { Participant } from '../db/schema.ts';
 import { emitTranscriptEvent, setTranscriptStatus } from '../events/transcript-events.ts';
@@ -186,7 +186,7 @@ async function diarize(sc: StageContext): Promise<{ segments: SpeakerSegment[]; 
   if (!engines.diarization) return null;
   const t = await facts(sc);
   // A diarization service is sent the compact mp3; a local diarizer reads the PCM.
-  const remote = sc.ctx.config.DIARIZATION_BACKEND.trim().toLowerCase() === 'modal';
+  const remote = engines.diarization instanceof ModelServiceDiarization;
   const input = remote ? await localCopy(sc, audioKey(sc.transcriptId)) : await engineInput(sc);
   const segments = await engines.diarization.diarizeFile(input, { signal: sc.signal, numSpeakers: t.speakers_expected ?? undefined });
   return { segments, engine: engines.describe.diarization.id };
