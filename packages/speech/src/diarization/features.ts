@@ -110,10 +110,10 @@ class VoicedGate {
 
 export async function extractFeatures(blocks: AsyncIterable<Float32Array>, opts: FeatureOptions = {}): Promise<RecordingFeatures> {
   const signal = opts.signal;
-  const vad = opts.vad;
-  let gate: VoicedGate | null = null;
-  if (opts.voiced) (gate = new VoicedGate()).add(opts.voiced);
-  else if (vad) gate = new VoicedGate();
+  // Known regions win over running the detector.
+  const vad = opts.voiced ? undefined : opts.vad;
+  const gate = opts.voiced || vad ? new VoicedGate() : null;
+  if (opts.voiced) gate!.add(opts.voiced);
   const mfcc = new MfccStream(DIM + 1);
   const hist = new Float64Array(HIST_BINS);
   let total = 0;
@@ -168,7 +168,7 @@ export async function extractFeatures(blocks: AsyncIterable<Float32Array>, opts:
         current = newChunk(current.start + CHUNK);
       }
     });
-    if (vad && !opts.voiced) {
+    if (vad) {
       gate!.add(vad.push(block));
       // Outside speech every region that ended a moment ago has been reported; inside one, it began at most
       // about maxSpeechSeconds ago (the detector cuts longer regions), so frames before that are settled.
@@ -176,7 +176,7 @@ export async function extractFeatures(blocks: AsyncIterable<Float32Array>, opts:
       finishRuled(ruled);
     } else finishRuled(Infinity);
   }
-  if (vad && !opts.voiced) gate!.add(vad.flush());
+  if (vad) gate!.add(vad.flush());
   waiting.push(current);
   finishRuled(Infinity);
   closePiece();
