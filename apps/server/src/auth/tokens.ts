@@ -1,7 +1,7 @@
 // Tokens the server signs itself with SECRET_KEY (HS256): session tokens from password login (24 h) and
 // short-lived audio tokens, passed as `?token=` where no Authorization header can be sent (an <audio>
 // element, another service fetching the recording).
-import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
 
 export const SESSION_TTL_SECONDS = 24 * 3600;
 const key = (secret: string) => new TextEncoder().encode(secret);
@@ -33,23 +33,28 @@ export type AudioTokenResult = { ok: true; sub: string | null } | { ok: false; r
 
 /** Checks an audio token for the transcript `transcriptId`; a token of another transcript is invalid. */
 export async function verifyAudioToken(secret: string, token: string, transcriptId: string): Promise<AudioTokenResult> {
-  try {
-    const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], requiredClaims: ['exp'] });
-    if (payload.typ !== 'audio' || payload.tid !== transcriptId) return { ok: false, reason: 'invalid' };
-    return { ok: true, sub: typeof payload.sub === 'string' && payload.sub ? payload.sub : null };
-  } catch (err) {
-    return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
-  }
+  const r = await verifyHs(secret, token, ['exp']);
+  if (!r.ok) return r;
+  const { payload } = r;
+  if (payload.typ !== 'audio' || payload.tid !== transcriptId) return { ok: false, reason: 'invalid' };
+  return { ok: true, sub: typeof payload.sub === 'string' && payload.sub ? payload.sub : null };
 }
 
 export type VerifyResult = { ok: true; sub: string; email: string | null; typ: string } | { ok: false; reason: 'expired' | 'invalid' };
 
 /** Checks a session token. */
 export async function verifyHsToken(secret: string, token: string, typ: 'session'): Promise<VerifyResult> {
+  const r = await verifyHs(secret, token);
+  if (!r.ok) return r;
+  const { payload } = r;
+  if (payload.typ !== typ || typeof payload.sub !== 'string') return { ok: false, reason: 'invalid' };
+  return { ok: true, sub: payload.sub, email: typeof payload.email === 'string' ? payload.email : null, typ };
+}
+
+/** The payload of a token this server signed, or why it is refused. */
+async function verifyHs(secret: string, token: string, requiredClaims?: string[]): Promise<{ ok: true; payload: JWTPayload } | { ok: false; reason: 'expired' | 'invalid' }> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'] });
-    if (payload.typ !== typ || typeof payload.sub !== 'string') return { ok: false, reason: 'invalid' };
-    return { ok: true, sub: payload.sub, email: typeof payload.email === 'string' ? payload.email : null, typ };
+    return { ok: true, payload: (await jwtVerify(token, key(secret), { algorithms: ['HS256'], requiredClaims })).payload };
   } catch (err) {
     return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
   }
