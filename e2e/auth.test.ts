@@ -80,6 +80,9 @@ describe('password sign-in', () => {
     await p.waitForURL(/\/login\?next=%2Ftranscripts%2Fnew&expired=1$/);
     await p.getByRole('status').getByText('Your session expired. Sign in again to continue.').waitFor();
     await shot(p, 'auth-05-session-expired');
+    // The tab remembers why: the next page load without a session still says so.
+    await p.goto(`${server.url}/transcripts/new`);
+    await p.waitForURL(/\/login\?next=%2Ftranscripts%2Fnew&expired=1$/);
     await signIn();
     await p.waitForURL(/\/transcripts\/new$/);
   });

@@ -6,6 +6,9 @@ import { useSyncExternalStore } from 'react';
 const KEY = 'reflector.token';
 const META_KEY = 'reflector.session';
 const EXPIRED_EVENT = 'reflector:session-expired';
+// Kept for the tab rather than the page: another page load (a reload, or a request of the page being left)
+// may be the one that finds the session over, and the next page must still say why.
+const EXPIRED_KEY = 'reflector.session-expired';
 
 export interface SessionMeta {
   provider: 'credentials' | 'authentik';
@@ -47,21 +50,33 @@ export function setToken(token: string | null): void {
   notify();
 }
 
-let expired = false;
+function setExpired(value: boolean): void {
+  try {
+    if (value) sessionStorage.setItem(EXPIRED_KEY, '1');
+    else sessionStorage.removeItem(EXPIRED_KEY);
+  } catch {
+    // Storage disabled: the notice is lost, the sign-in still works.
+  }
+}
 
 /** Stores a new session (after sign-in or a refresh). */
 export function startSession(token: string, meta: SessionMeta): void {
-  expired = false;
+  setExpired(false);
   localStorage.setItem(META_KEY, JSON.stringify(meta));
   setToken(token);
 }
 
-/** Whether the last session ended by expiring (rather than by signing out) since this page loaded. */
+/** Whether the last session in this tab ended by expiring rather than by signing out. */
 export function expiredRecently(): boolean {
-  return expired;
+  try {
+    return sessionStorage.getItem(EXPIRED_KEY) === '1';
+  } catch {
+    return false;
+  }
 }
 
 export function signOut(): void {
+  setExpired(false);
   setToken(null);
 }
 
@@ -84,7 +99,7 @@ export function isExpired(token: string, marginMs = 0): boolean {
 /** Ends the session because the server refused it or it ran out; the app then asks to sign in again. */
 export function sessionExpired(): void {
   if (!getToken()) return;
-  expired = true;
+  setExpired(true);
   setToken(null);
   window.dispatchEvent(new Event(EXPIRED_EVENT));
 }
