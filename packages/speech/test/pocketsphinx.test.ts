@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePcm } from '../src/audio/ffmpeg.ts';
-import { PocketsphinxEngine, parseHypseg, utteranceSpans } from '../src/engines/pocketsphinx.ts';
+import { PocketsphinxEngine, parseHypseg, tuning, utteranceSpans } from '../src/engines/pocketsphinx.ts';
 import { SAMPLE_RATE, SpeechError } from '../src/types.ts';
 import { wordErrorRate } from '../src/wer.ts';
 import { makeTempDir, speakWithSilences, type SpokenSequence } from './support/speech-audio.ts';
@@ -53,6 +53,14 @@ describe('pocketsphinx engine', () => {
     expect(result.words[0].start - offset).toBeCloseTo(spoken.regions[0].start, 0);
     // No temporary WAV is left behind.
     expect((await readdir(dir)).filter((f) => f.startsWith('pocketsphinx-'))).toEqual([]);
+  });
+
+  it('lets POCKETSPHINX_ARGS replace its own decoder settings', async () => {
+    expect(tuning(['-beam', '1e-48', '-lw', '8'])).toEqual(['-wbeam', '1e-50', '-beam', '1e-48', '-lw', '8']);
+    // The decoder stops on an option given twice; the engine must pass each once.
+    const engine = new PocketsphinxEngine({ tmpDir: dir, extraArgs: ['-beam', '1e-48', '-wbeam', '7e-29'] });
+    const result = await engine.transcribe(pcm);
+    expect(wordErrorRate(spoken.text, result.text).wer).toBeLessThanOrEqual(0.12);
   });
 
   it('returns nothing for silence and for a clip too short to hold a word', async () => {

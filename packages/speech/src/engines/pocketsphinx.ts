@@ -120,11 +120,7 @@ export class PocketsphinxEngine implements AsrEngine {
       '-cepext', '.wav',
       '-adchdr', '44',
       '-hypseg', hypseg,
-      // Wider beams than the decoder's defaults: about 1.5 points lower WER on meeting speech for about
-      // 25 % more CPU (measured on synthetic two-speaker meetings).
-      '-beam', '1e-60',
-      '-wbeam', '1e-50',
-      ...this.extraArgs,
+      ...tuning(this.extraArgs),
     ];
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
@@ -159,6 +155,19 @@ export class PocketsphinxEngine implements AsrEngine {
     if (next) next();
     else this.running--;
   }
+}
+
+/**
+ * Wider beams than the decoder's defaults: about 1.5 points lower WER on meeting speech (docs/decisions.md).
+ * The decoder refuses an option given twice, so any of them named in POCKETSPHINX_ARGS replaces ours.
+ */
+const DEFAULT_TUNING: ReadonlyArray<readonly [string, string]> = [
+  ['-beam', '1e-60'],
+  ['-wbeam', '1e-50'],
+];
+
+export function tuning(extra: readonly string[]): string[] {
+  return [...DEFAULT_TUNING.filter(([flag]) => !extra.includes(flag)).flat(), ...extra];
 }
 
 /** An utterance of the clip, in decoder frames. */
