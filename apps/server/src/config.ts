@@ -102,9 +102,13 @@ const schema = z.object({
   DIARIZATION_ENABLED: bool.default(true),
   DIARIZATION_BACKEND: z.string().default('auto'),
   DIARIZATION_URL: optionalUrl,
+  DIARIZATION_MODAL_API_KEY: optional,
   DIARIZATION_FILE_TIMEOUT: num(1).default(600),
   TRANSLATION_BACKEND: z.string().default('auto'),
   TRANSLATE_URL: optionalUrl,
+  // The reference documents TRANSLATE_MODAL_API_KEY but reads TRANSLATION_MODAL_API_KEY; both are honoured.
+  TRANSLATION_MODAL_API_KEY: optional,
+  TRANSLATE_MODAL_API_KEY: optional,
   TRANSLATE_TIMEOUT: num(1).default(90),
   MODELS_DIR: optional,
 

@@ -388,7 +388,7 @@ async function finish(sc: StageContext): Promise<{ notice: string | null }> {
     [sc.runId],
   );
   const found = await sc.output<TopicsOutput>('topics');
-  const notices = failures.filter((f) => f.stage !== 'diarize').map((f) => `${f.stage}: ${f.error}`);
+  const notices = failures.map((f) => `${f.stage}: ${f.error}${f.stage === 'diarize' ? ' (all words are given to one speaker)' : ''}`);
   if (found?.fallbackReason) notices.unshift(`topics: ${found.fallbackReason} (extractive topics shown instead)`);
   await rm(runDir(sc), { recursive: true, force: true });
   return { notice: notices.length ? notices.join('\n') : null };
