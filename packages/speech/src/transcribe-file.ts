@@ -5,7 +5,7 @@ import { decodePcm } from './audio/ffmpeg.ts';
 import { PcmWindow } from './audio/pcm-window.ts';
 import { probe } from './audio/probe.ts';
 import { SpeechError, type AsrEngine, type SpeechRegion, type TranscriptionResult, type Word } from './types.ts';
-import { VoiceActivityDetector, type VadOptions } from './vad.ts';
+import { KnownSpeech, VoiceActivityDetector, type SpeechSource, type VadOptions } from './vad.ts';
 import { RegionBatcher, type SpeechBatch } from './vad-batches.ts';
 
 export interface TranscribeFileOptions {
@@ -17,6 +17,8 @@ export interface TranscribeFileOptions {
   /** Skips the ffprobe call when the caller already knows it. */
   durationSeconds?: number;
   vad?: VadOptions;
+  /** Speech regions already found in this recording (e.g. while it was transcoded): the VAD does not run again. */
+  speechRegions?: readonly SpeechRegion[];
   /** Longest clip handed to the engine, seconds. */
   maxBatchSeconds?: number;
   /** A pause longer than this starts a new clip. */
@@ -51,9 +53,10 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
   }
   const pad = opts.paddingSeconds ?? 0.15;
   const maxBatch = opts.maxBatchSeconds ?? 30;
-  const maxSpeech = opts.vad?.maxSpeechSeconds ?? 20;
+  const known = opts.speechRegions ? new KnownSpeech(opts.speechRegions) : null;
+  const maxSpeech = known ? Math.max(20, known.longestSeconds) : (opts.vad?.maxSpeechSeconds ?? 20);
   const concurrency = Math.max(1, opts.concurrency ?? engine.concurrency ?? 1);
-  const vad = await VoiceActivityDetector.create({ ...opts.vad, maxSpeechSeconds: maxSpeech });
+  const vad: SpeechSource = known ?? (await VoiceActivityDetector.create({ ...opts.vad, maxSpeechSeconds: maxSpeech }));
   const batcher = new RegionBatcher({ maxSeconds: maxBatch - 2 * pad, maxGapSeconds: opts.maxGapSeconds });
   const window = new PcmWindow();
   const regions: SpeechRegion[] = [];
@@ -151,7 +154,7 @@ export async function transcribeFile(path: string, engine: AsrEngine, opts: Tran
     durationSeconds: window.endSeconds,
     speechRegions: regions,
     batches,
-    vadSeconds: vadMs / 1000,
+    vadSeconds: known ? 0 : vadMs / 1000,
     peakWindowSeconds: peakWindow,
   };
 }

@@ -31,7 +31,7 @@ export interface TranscribeOptions {
    * Speech regions the voice-activity detector found in this clip (seconds from the start of the clip, not
    * offset); engines that decode speech region by region use them instead of detecting speech again.
    */
-  speechRegions?: SpeechRegion[];
+  speechRegions?: readonly SpeechRegion[];
 }
 
 /** 16 kHz mono float samples in [-1, 1]. */

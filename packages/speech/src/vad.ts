@@ -75,7 +75,7 @@ async function verifyModel(path: string, sha256: string | undefined): Promise<vo
  * Streaming detector: push 16 kHz mono blocks of any size, collect the speech regions that have ended.
  * Memory is bounded by sherpa's internal buffer (the current region), not by the recording.
  */
-export class VoiceActivityDetector {
+export class VoiceActivityDetector implements SpeechSource {
   private pending: Float32Array = new Float32Array(WINDOW);
   private pendingLength = 0;
   private samplesIn = 0;
@@ -166,6 +166,51 @@ export class VoiceActivityDetector {
       out.push({ start: seg.start / SAMPLE_RATE, end: (seg.start + seg.samples.length) / SAMPLE_RATE });
       this.vad.pop();
     }
+    return out;
+  }
+}
+
+/** What a reader of a PCM stream needs from speech detection: the regions that ended in what it has read so far. */
+export interface SpeechSource {
+  readonly processedSeconds: number;
+  push(block: Float32Array): SpeechRegion[];
+  flush(): SpeechRegion[];
+}
+
+/**
+ * Regions an earlier pass over the same audio already found (for instance while it was transcoded), released as
+ * the stream reaches their end, the way the detector would have reported them.
+ */
+export class KnownSpeech implements SpeechSource {
+  private readonly regions: SpeechRegion[];
+  private next = 0;
+  private samplesIn = 0;
+
+  constructor(regions: readonly SpeechRegion[]) {
+    this.regions = [...regions].sort((a, b) => a.start - b.start);
+  }
+
+  /** Longest region, seconds: how far back a region still to be released can reach. */
+  get longestSeconds(): number {
+    return this.regions.reduce((m, r) => Math.max(m, r.end - r.start), 0);
+  }
+
+  get processedSeconds(): number {
+    return this.samplesIn / SAMPLE_RATE;
+  }
+
+  push(block: Float32Array): SpeechRegion[] {
+    this.samplesIn += block.length;
+    return this.releaseUntil(this.processedSeconds);
+  }
+
+  flush(): SpeechRegion[] {
+    return this.releaseUntil(Infinity);
+  }
+
+  private releaseUntil(seconds: number): SpeechRegion[] {
+    const out: SpeechRegion[] = [];
+    while (this.next < this.regions.length && this.regions[this.next].end <= seconds) out.push(this.regions[this.next++]);
     return out;
   }
 }

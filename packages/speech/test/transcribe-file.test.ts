@@ -49,6 +49,20 @@ describe('transcribeFile with pocketsphinx', () => {
     expect(progress[progress.length - 1]).toBe(1);
   }, 180_000);
 
+  it('uses speech regions found earlier instead of running the VAD again', async () => {
+    const engine = new PocketsphinxEngine({ tmpDir: dir });
+    const first = await transcribeFile(meeting.wavPath, engine, { language: 'en' });
+    expect(first.vadSeconds).toBeGreaterThan(0);
+    // The regions of one speaker's turns only: the other speaker's turns are then never recognised.
+    const kept = first.speechRegions.filter((r) => meeting.turns.some((t) => t.speakerIndex === 0 && r.start < t.end && r.end > t.start));
+    const again = await transcribeFile(meeting.wavPath, engine, { language: 'en', speechRegions: kept });
+    expect(again.vadSeconds).toBe(0);
+    expect(again.speechRegions).toEqual(kept);
+    expect(again.words.length).toBeGreaterThan(5);
+    expect(again.words.every((w) => kept.some((r) => w.start >= r.start - 0.4 && w.end <= r.end + 0.4))).toBe(true);
+    expect(again.words.length).toBeLessThan(first.words.length * 0.8);
+  }, 180_000);
+
   it('holds a bounded window of audio through a long silence', async () => {
     // Speech, four minutes of silence, speech again: nothing in between needs to be kept.
     const long = join(dir, 'long-silence.flac');

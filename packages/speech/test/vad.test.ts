@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePcm } from '../src/audio/ffmpeg.ts';
 import { SAMPLE_RATE, SpeechError, type SpeechRegion } from '../src/types.ts';
-import { detectSpeech, SILERO_VAD_MODEL, VoiceActivityDetector } from '../src/vad.ts';
+import { transcodeAudio } from '../src/audio/encode.ts';
+import { detectSpeech, KnownSpeech, SILERO_VAD_MODEL, VoiceActivityDetector } from '../src/vad.ts';
 import { makeTempDir, speakWithSilences, type SpokenSequence } from './support/speech-audio.ts';
 
 let dir: string;
@@ -58,6 +59,34 @@ describe('Silero VAD', () => {
     const a = await collect(SAMPLE_RATE);
     const b = await collect(1234);
     expect(b).toEqual(a);
+  });
+
+  it('finds the same regions while the audio is transcoded as on a separate read', async () => {
+    const separate: SpeechRegion[] = [];
+    for await (const r of detectSpeech(decodePcm(spoken.path))) separate.push(r);
+    const wav = join(dir, 'transcoded-16k.wav');
+    const { speechRegions, vadSeconds, waveform } = await transcodeAudio(spoken.path, { pcmWav: wav, speech: {} });
+    expect(waveform).toBeNull();
+    expect(vadSeconds).toBeGreaterThan(0);
+    expect(speechRegions).toHaveLength(separate.length);
+    speechRegions!.forEach((r, i) => {
+      expect(r.start).toBeCloseTo(separate[i].start, 1);
+      expect(r.end).toBeCloseTo(separate[i].end, 1);
+    });
+  });
+
+  it('releases known regions as a stream reaches their end, as the detector would', async () => {
+    const regions = [
+      { start: 2.5, end: 3 },
+      { start: 0.5, end: 1.5 },
+    ];
+    const known = new KnownSpeech(regions);
+    expect(known.longestSeconds).toBe(1);
+    expect(known.push(new Float32Array(SAMPLE_RATE))).toEqual([]);
+    expect(known.push(new Float32Array(SAMPLE_RATE))).toEqual([{ start: 0.5, end: 1.5 }]);
+    expect(known.processedSeconds).toBe(2);
+    expect(known.push(new Float32Array(SAMPLE_RATE / 2))).toEqual([]);
+    expect(known.flush()).toEqual([{ start: 2.5, end: 3 }]);
   });
 
   it('finds nothing in silence', async () => {

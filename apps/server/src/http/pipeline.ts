@@ -14,6 +14,10 @@ const StageOut = z.object({
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   seconds: z.number().nullable().describe('time spent in the last attempt'),
+  inference_seconds: z
+    .number()
+    .nullable()
+    .describe('part of `seconds` spent inside a model, for a stage that runs one on the side (voice detection while preparing the audio)'),
 });
 
 const RunOut = z
@@ -48,8 +52,16 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
         [t.id],
       );
       if (!run) return null;
-      const stages = await ctx.database.query<{ stage: string; status: 'done'; attempts: number; error: string | null; started_at: Date | null; finished_at: Date | null }>(
-        'SELECT stage, status, attempts, error, started_at, finished_at FROM pipeline_stage WHERE run_id = $1',
+      const stages = await ctx.database.query<{
+        stage: string;
+        status: 'done';
+        attempts: number;
+        error: string | null;
+        started_at: Date | null;
+        finished_at: Date | null;
+        inference_seconds: number | string | null;
+      }>(
+        "SELECT stage, status, attempts, error, started_at, finished_at, output->>'inferenceSeconds' AS inference_seconds FROM pipeline_stage WHERE run_id = $1",
         [run.id],
       );
       const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -70,6 +82,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod = async (app) => {
             started_at: iso(s.started_at),
             finished_at: iso(s.finished_at),
             seconds: s.started_at && s.finished_at ? (new Date(s.finished_at).getTime() - new Date(s.started_at).getTime()) / 1000 : null,
+            inference_seconds: s.inference_seconds === null ? null : Number(s.inference_seconds),
           })),
       };
     },

@@ -13,7 +13,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pipeline as pipeStreams } from 'node:stream/promises';
-import { assignSpeakers, ModelServiceDiarization, probe, SpeechError, transcribeFile, transcodeAudio, type SpeakerSegment, type Word } from '@reflector/speech';
+import { assignSpeakers, ModelServiceDiarization, probe, SpeechError, transcribeFile, transcodeAudio, type SpeakerSegment, type SpeechRegion, type Word } from '@reflector/speech';
 import type { AppContext } from '../context.ts';
 import type { Participant } from '../db/schema.ts';
 import { emitTranscriptEvent, setTranscriptStatus } from '../events/transcript-events.ts';
@@ -110,6 +110,10 @@ async function testStageDelay(signal?: AbortSignal): Promise<void> {
 
 interface Prepared {
   durationSeconds: number;
+  /** Found by the VAD while transcoding; recognition and diarization use them instead of running it again. */
+  speechRegions: SpeechRegion[];
+  /** Time spent inside the VAD (the stage's model time, see the pipeline endpoint). */
+  inferenceSeconds: number;
 }
 
 async function prepare(sc: StageContext): Promise<Prepared> {
@@ -123,14 +127,14 @@ async function prepare(sc: StageContext): Promise<Prepared> {
   if (!info.hasAudio) throw new SpeechError('File has no audio stream', 'bad_input');
   await testStageDelay(sc.signal);
   // One decode gives the mp3 kept for playback (unless this is a reprocess from it), the 16 kHz PCM the
-  // local engines read, and the player's waveform.
+  // local engines read, the player's waveform and the speech regions.
   const dir = runDir(sc);
   await mkdir(dir, { recursive: true });
   const encode = sourceKey !== audioKey(sc.transcriptId);
   const mp3 = path.join(dir, 'audio.mp3');
-  const { waveform } = await transcodeAudio(
+  const { waveform, speechRegions, vadSeconds } = await transcodeAudio(
     input,
-    { mp3: encode ? { path: mp3 } : undefined, pcmWav: pcmPath(sc), waveform: { durationSeconds: info.durationSeconds } },
+    { mp3: encode ? { path: mp3 } : undefined, pcmWav: pcmPath(sc), waveform: { durationSeconds: info.durationSeconds }, speech: {} },
     { signal: sc.signal },
   );
   if (encode) {
@@ -143,7 +147,7 @@ async function prepare(sc: StageContext): Promise<Prepared> {
   await updateColumns(sc, { duration: durationMs, audio_location: sc.ctx.storage.kind === 'aws' ? 'storage' : 'local' });
   await emitTranscriptEvent(sc.ctx, sc.transcriptId, 'DURATION', { duration: durationMs });
   await emitTranscriptEvent(sc.ctx, sc.transcriptId, 'WAVEFORM', { waveform: wave });
-  return { durationSeconds: info.durationSeconds };
+  return { durationSeconds: info.durationSeconds, speechRegions: speechRegions!, inferenceSeconds: vadSeconds };
 }
 
 interface Transcribed {
@@ -169,6 +173,7 @@ async function transcribe(sc: StageContext): Promise<Transcribed> {
   const result = await transcribeFile(await engineInput(sc), engines.asr, {
     language: t.source_language,
     durationSeconds: prepared?.durationSeconds,
+    speechRegions: prepared?.speechRegions,
     signal: sc.signal,
     onProgress: (fraction) => {
       const percent = Math.floor(fraction * 100);
@@ -188,7 +193,8 @@ async function diarize(sc: StageContext): Promise<{ segments: SpeakerSegment[]; 
   // A diarization service is sent the compact mp3; a local diarizer reads the PCM.
   const remote = engines.diarization instanceof ModelServiceDiarization;
   const input = remote ? await localCopy(sc, audioKey(sc.transcriptId)) : await engineInput(sc);
-  const segments = await engines.diarization.diarizeFile(input, { signal: sc.signal, numSpeakers: t.speakers_expected ?? undefined });
+  const speechRegions = remote ? undefined : (await sc.output<Prepared>('prepare'))?.speechRegions;
+  const segments = await engines.diarization.diarizeFile(input, { signal: sc.signal, numSpeakers: t.speakers_expected ?? undefined, speechRegions });
   return { segments, engine: engines.describe.diarization.id };
 }
 

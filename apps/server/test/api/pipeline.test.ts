@@ -88,6 +88,10 @@ describe(`file pipeline with an LLM (${TEST_MODE})`, () => {
     );
     expect(run.stages.every((st: { status: string }) => st.status === 'done')).toBe(true);
     expect(run.stages.at(-1).stage).toBe('finish');
+    // The VAD runs once, while the audio is prepared; its time is reported apart from the stage's own.
+    const prepare = run.stages.find((st: { stage: string }) => st.stage === 'prepare');
+    expect(prepare.inference_seconds).toBeGreaterThan(0);
+    expect(prepare.inference_seconds).toBeLessThan(prepare.seconds);
 
     const participants = (await api(p.url, 'GET', `/v1/transcripts/${id}/participants`)).body;
     expect(participants).toHaveLength(2);

@@ -2814,6 +2814,8 @@ export interface operations {
                             finished_at: string | null;
                             /** @description time spent in the last attempt */
                             seconds: number | null;
+                            /** @description part of `seconds` spent inside a model, for a stage that runs one on the side (voice detection while preparing the audio) */
+                            inference_seconds: number | null;
                         }[];
                     } | null;
                 };

@@ -1,8 +1,9 @@
-// Writing audio: the mp3 kept for playback, the 16 kHz PCM the engines read and the waveform, all from one
-// decode; and 16-bit WAV clips for engines that read files.
+// Writing audio: the mp3 kept for playback, the 16 kHz PCM the engines read, the waveform and the speech regions,
+// all from one decode; and 16-bit WAV clips for engines that read files.
 import { open, rename, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { SAMPLE_RATE, SpeechError } from '../types.ts';
+import { SAMPLE_RATE, SpeechError, type SpeechRegion } from '../types.ts';
+import { VoiceActivityDetector, type VadOptions } from '../vad.ts';
 import { pcmBlocks, spawnFfmpeg, waitExit } from './ffmpeg.ts';
 import { WaveformAccumulator, type Waveform } from './waveform.ts';
 
@@ -13,6 +14,15 @@ export interface AudioOutputs {
   pcmWav?: string;
   /** The player's waveform, from 16 kHz mono samples on a pipe; needs the duration to size its buckets. */
   waveform?: { durationSeconds: number; buckets?: number };
+  /** Speech regions found by the VAD on the same samples, so that recognition and diarization need not run it. */
+  speech?: VadOptions;
+}
+
+export interface TranscodeResult {
+  waveform: Waveform | null;
+  speechRegions: SpeechRegion[] | null;
+  /** Time spent inside the VAD, seconds. */
+  vadSeconds: number;
 }
 
 /**
@@ -20,9 +30,11 @@ export interface AudioOutputs {
  * requested output from that one decode. Files appear only when the whole run succeeded, so a reader
  * never sees half a file.
  */
-export async function transcodeAudio(input: string | Readable, outputs: AudioOutputs, opts: { signal?: AbortSignal } = {}): Promise<{ waveform: Waveform | null }> {
+export async function transcodeAudio(input: string | Readable, outputs: AudioOutputs, opts: { signal?: AbortSignal } = {}): Promise<TranscodeResult> {
   const files = [outputs.mp3?.path, outputs.pcmWav].filter((f): f is string => !!f);
-  if (!files.length && !outputs.waveform) throw new TypeError('transcodeAudio: no output requested');
+  const samples = !!(outputs.waveform || outputs.speech);
+  if (!files.length && !samples) throw new TypeError('transcodeAudio: no output requested');
+  const vad = outputs.speech ? await VoiceActivityDetector.create(outputs.speech) : null;
   const args = ['-y', '-i', typeof input === 'string' ? input : 'pipe:0'];
   const plain = ['-vn', '-sn', '-dn', '-map_metadata', '-1'];
   if (outputs.mp3) {
@@ -33,7 +45,7 @@ export async function transcodeAudio(input: string | Readable, outputs: AudioOut
     args.push('-c:a', 'libmp3lame', '-b:a', `${outputs.mp3.bitrateKbps ?? 128}k`, '-compression_level', '7', '-f', 'mp3', `${outputs.mp3.path}.part`);
   }
   if (outputs.pcmWav) args.push(...plain, '-ac', '1', '-ar', String(SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', `${outputs.pcmWav}.part`);
-  if (outputs.waveform) args.push('-vn', '-sn', '-dn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
+  if (samples) args.push('-vn', '-sn', '-dn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', 'pipe:1');
   const child = spawnFfmpeg(args);
   const exited = waitExit(child, outputs.mp3 ? 'mp3 encoding' : 'decode');
   exited.catch(() => {}); // awaited below, after the samples are read
@@ -48,10 +60,25 @@ export async function transcodeAudio(input: string | Readable, outputs: AudioOut
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const peaks = outputs.waveform ? new WaveformAccumulator(outputs.waveform.durationSeconds, outputs.waveform.buckets) : null;
-    if (peaks) for await (const block of pcmBlocks(child.stdout)) peaks.push(block);
+    const regions: SpeechRegion[] = [];
+    let vadMs = 0;
+    if (samples) {
+      for await (const block of pcmBlocks(child.stdout)) {
+        peaks?.push(block);
+        if (!vad) continue;
+        const t0 = performance.now();
+        regions.push(...vad.push(block));
+        vadMs += performance.now() - t0;
+      }
+    }
     await exited;
+    if (vad) regions.push(...vad.flush());
     for (const file of files) await rename(`${file}.part`, file);
-    return { waveform: peaks ? { data: peaks.result(), durationSeconds: peaks.durationSeconds } : null };
+    return {
+      waveform: peaks ? { data: peaks.result(), durationSeconds: peaks.durationSeconds } : null,
+      speechRegions: vad ? regions : null,
+      vadSeconds: vadMs / 1000,
+    };
   } catch (err) {
     if (child.exitCode === null) child.kill('SIGKILL');
     await Promise.all(files.map((file) => rm(`${file}.part`, { force: true })));
