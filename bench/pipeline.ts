@@ -145,15 +145,16 @@ const INFERENCE = new Set(['transcribe', 'diarize']);
 
 function speedRows(duration: number, fig: RunFigures): BenchRow[] {
   const rtf = fig.wallSeconds / duration;
-  // Stages that are not model inference may still run a model on the side (the VAD while preparing).
-  const outside = fig.stages.filter((s) => !INFERENCE.has(s.stage)).reduce((a, s) => a + (s.seconds ?? 0) - (s.inference_seconds ?? 0), 0);
+  // Counted in full, though `prepare` runs the VAD on the side: ffmpeg encodes on the other core meanwhile, so
+  // subtracting the VAD's time would hide the encoding behind it.
+  const outside = fig.stages.filter((s) => !INFERENCE.has(s.stage)).reduce((a, s) => a + (s.seconds ?? 0), 0);
   const prepareStage = fig.stages.find((s) => s.stage === 'prepare');
-  const prepare = (prepareStage?.seconds ?? 0) - (prepareStage?.inference_seconds ?? 0);
+  const prepare = prepareStage?.seconds ?? 0;
   const vad = prepareStage?.inference_seconds ?? 0;
   const byStage = fig.stages.map((s) => `${s.stage} ${s.seconds?.toFixed(1) ?? '-'}`).join(', ');
   return [
     { metric: 'real-time factor (upload done → ended)', value: rtf.toFixed(3), target: '≤ 0.3', pass: rtf <= 0.3 },
-    { metric: 'time outside model inference / audio', value: `${((outside / duration) * 100).toFixed(2)} % (${outside.toFixed(1)} s, of which prepare ${prepare.toFixed(1)} s besides its VAD ${vad.toFixed(1)} s)`, target: '≤ 1 %', pass: outside / duration <= 0.01 },
+    { metric: 'time outside model inference / audio', value: `${((outside / duration) * 100).toFixed(2)} % (${outside.toFixed(1)} s, of which prepare ${prepare.toFixed(1)} s, its VAD ${vad.toFixed(1)} s included)`, target: '≤ 1 %', pass: outside / duration <= 0.01 },
     { metric: 'stage seconds', value: byStage },
   ];
 }
