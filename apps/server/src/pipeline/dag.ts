@@ -158,9 +158,10 @@ export function stageJobHandler(ctx: AppContext): JobHandler {
   };
 }
 
-/** Errors that a retry cannot fix (bad input); everything else is retried. */
+/** Errors that a retry cannot fix (bad input, a service refusing our key); everything else is retried. */
 function isPermanent(err: Error): boolean {
-  return (err as { kind?: string }).kind === 'bad_input' || (err as { permanent?: boolean }).permanent === true;
+  const e = err as { kind?: string; permanent?: boolean; status?: number };
+  return e.kind === 'bad_input' || e.permanent === true || e.status === 401 || e.status === 403;
 }
 
 /** Queues every stage whose inputs are complete; finishes the run when nothing is left. */

@@ -118,9 +118,12 @@ describe(`file pipeline through a transcription service (${TEST_MODE})`, () => {
   it('says so when the diarization service refuses its key, and keeps the transcript with one speaker', async () => {
     const wrongKey = await startWithService('not-the-key');
     try {
-      const { t } = await processRecording(wrongKey);
+      const { id, t } = await processRecording(wrongKey);
       expect(t.status).toBe('ended');
       expect(t.error).toMatch(/^diarize: .*401.*\(all words are given to one speaker\)$/m);
+      // A retry cannot mend a refused key: one attempt only.
+      const run = (await api(wrongKey.url, 'GET', `/v1/transcripts/${id}/pipeline`)).body as { stages: Array<{ stage: string; attempts: number }> };
+      expect(run.stages.find((s) => s.stage === 'diarize')?.attempts).toBe(1);
       const segments = t.transcript as Array<{ speaker: number; text: string }>;
       expect(wordErrorRate(meeting.transcript, segments.map((s) => s.text).join(' ')).wer).toBeLessThan(0.2);
       expect(new Set(segments.map((s) => s.speaker))).toEqual(new Set([0]));
