@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { errorMessage } from '../api/client.ts';
 import { useShareMode, type ShareMode } from '../api/queries.ts';
 import type { TranscriptDetail } from '../api/types.ts';
@@ -24,13 +24,21 @@ export function transcriptLink(id: string): string {
 export function ShareDialog({ transcript }: { transcript: TranscriptDetail }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const shareMode = useShareMode(transcript.id);
-  const current = SHARE_MODES.find((m) => m.mode === transcript.share_mode) ?? SHARE_MODES[0];
+  // The choice being saved is shown from the click on (component state, so the radio never lags behind the
+  // click), whatever a refetch of the transcript says until the server has answered.
+  const [choice, setChoice] = useState<ShareMode | null>(null);
+  const shown = choice ?? transcript.share_mode;
+  const current = SHARE_MODES.find((m) => m.mode === shown) ?? SHARE_MODES[0];
 
   const failure = (mode: ShareMode, err: unknown) => `Sharing was not changed to “${SHARE_MODES.find((m) => m.mode === mode)?.label ?? mode}”: ${errorMessage(err)}`;
 
   const choose = (mode: ShareMode) => {
-    if (mode === transcript.share_mode) return;
-    shareMode.mutate(mode, { onError: (err) => toast(failure(mode, err), 'error') });
+    if (mode === shown) return;
+    setChoice(mode);
+    shareMode.mutate(mode, {
+      onError: (err) => toast(failure(mode, err), 'error'),
+      onSettled: () => setChoice((c) => (c === mode ? null : c)),
+    });
   };
 
   return (
@@ -65,8 +73,8 @@ export function ShareDialog({ transcript }: { transcript: TranscriptDetail }) {
         <fieldset className="share-modes">
           <legend>Who can open it</legend>
           {SHARE_MODES.map((m) => (
-            <label key={m.mode} className={`share-mode${m.mode === transcript.share_mode ? ' share-mode-chosen' : ''}`}>
-              <input type="radio" name={`share-${transcript.id}`} value={m.mode} checked={m.mode === transcript.share_mode} onChange={() => choose(m.mode)} />
+            <label key={m.mode} className={`share-mode${m.mode === shown ? ' share-mode-chosen' : ''}`}>
+              <input type="radio" name={`share-${transcript.id}`} value={m.mode} checked={m.mode === shown} onChange={() => choose(m.mode)} />
               <span>{m.label}</span>
             </label>
           ))}
