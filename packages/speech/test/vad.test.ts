@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,15 @@ describe('Silero VAD', () => {
       expect(r.start).toBeCloseTo(separate[i].start, 1);
       expect(r.end).toBeCloseTo(separate[i].end, 1);
     });
+  });
+
+  it('reports a detector that cannot load while transcoding, and leaves no output behind', async () => {
+    const wav = join(dir, 'no-detector-16k.wav');
+    const err = await transcodeAudio(spoken.path, { pcmWav: wav, speech: { modelPath: join(dir, 'nope.onnx') } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SpeechError);
+    expect((err as SpeechError).kind).toBe('model_missing');
+    expect(existsSync(wav)).toBe(false);
+    expect(existsSync(`${wav}.part`)).toBe(false);
   });
 
   it('releases known regions as a stream reaches their end, as the detector would', async () => {
