@@ -5,7 +5,7 @@ import { decodePcm } from './audio/ffmpeg.ts';
 import { PcmWindow } from './audio/pcm-window.ts';
 import { probe } from './audio/probe.ts';
 import { SpeechError, type AsrEngine, type SpeechRegion, type TranscriptionResult, type Word } from './types.ts';
-import { KnownSpeech, VoiceActivityDetector, type SpeechSource, type VadOptions } from './vad.ts';
+import { KnownSpeech, VAD_LATENCY, VoiceActivityDetector, type SpeechSource, type VadOptions } from './vad.ts';
 import { RegionBatcher, type SpeechBatch } from './vad-batches.ts';
 
 export interface TranscribeFileOptions {
@@ -39,9 +39,6 @@ export interface FileTranscription extends TranscriptionResult {
   /** Most decoded audio held at once in the sliding window, seconds (flat in the recording length). */
   peakWindowSeconds: number;
 }
-
-/** Seconds of silence after which sherpa's VAD has certainly reported a region that ended earlier. */
-const VAD_LATENCY = 1;
 
 export async function transcribeFile(path: string, engine: AsrEngine, opts: TranscribeFileOptions = {}): Promise<FileTranscription> {
   const signal = opts.signal;

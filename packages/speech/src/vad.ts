@@ -10,6 +10,11 @@ export const SILERO_VAD_MODEL = fileURLToPath(new URL('../models/silero_vad.onnx
 export const SILERO_VAD_SHA256 = '1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3';
 
 const WINDOW = 512; // Silero v5 at 16 kHz works on 512-sample windows
+/**
+ * Seconds of audio after which the detector has certainly reported a region that ended earlier (it waits for a
+ * pause before closing a region, and back-dates its start).
+ */
+export const VAD_LATENCY = 1;
 
 export interface VadOptions {
   /** Path of a Silero .onnx file; defaults to the vendored one. */

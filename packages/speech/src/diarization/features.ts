@@ -3,7 +3,7 @@
 import { DIM, STAT_SIZE, accumulate } from './gaussian.ts';
 import { MfccStream } from './mfcc.ts';
 import { SpeechError, type SpeechRegion } from '../types.ts';
-import type { VoiceActivityDetector } from '../vad.ts';
+import { VAD_LATENCY, type VoiceActivityDetector } from '../vad.ts';
 
 /** Frames per second. */
 export const FPS = 100;
@@ -17,8 +17,6 @@ const HIST_STEP = 0.5;
 const HIST_BINS = 280;
 /** Frames of margin around a voiced region: Silero's boundaries sit a little inside the audible speech. */
 const VOICED_MARGIN = 10;
-/** Seconds after which the detector has reported a region that ended (it waits for a pause, and back-dates starts). */
-const VAD_LATENCY = 1;
 
 export interface FeatureOptions {
   signal?: AbortSignal;
