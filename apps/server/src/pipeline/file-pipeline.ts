@@ -1,7 +1,7 @@
 // The pipeline of an uploaded recording, as a graph of stages:
 //
-//   prepare (mp3, duration, waveform) ─┬─ transcribe ─┐
-//                                      └─ diarize ────┴─ assemble ── translate ── topics ─┬─ title ──────────────┐
+//   prepare (mp3, duration, waveform, ─┬─ transcribe ─┐
+//            speech regions)           └─ diarize ────┴─ assemble ── translate ── topics ─┬─ title ──────────────┐
 //                                                                                          └─ notes ─┬─ summary ──┼─ finish
 //                                                                                                    ├─ actions ──┤
 //                                                                                                    └─ speakers ─┘
@@ -67,8 +67,9 @@ async function localCopy(sc: StageContext, key: string): Promise<string> {
   return file;
 }
 
-/** This run's scratch directory on this worker (removed when the run ends). */
-const runDir = (sc: StageContext) => path.join(workDir(sc.ctx.config, sc.transcriptId), sc.runId);
+/** A run's scratch directory on this worker (removed when the run ends or fails). */
+const scratchDir = (config: AppContext['config'], transcriptId: string, runId: string) => path.join(workDir(config, transcriptId), runId);
+const runDir = (sc: StageContext) => scratchDir(sc.ctx.config, sc.transcriptId, sc.runId);
 
 /** The recording as 16 kHz mono PCM, written by prepare for the engines of this machine. */
 const pcmPath = (sc: StageContext) => path.join(runDir(sc), 'audio-16k.wav');
@@ -428,7 +429,7 @@ registerPipeline({
   },
   async onFailure(ctx: AppContext, transcriptId: string, stage: string, error: Error, runId: string) {
     // The scratch files of this worker (a multi-hour PCM is hundreds of MB) go with the failed run.
-    await rm(path.join(workDir(ctx.config, transcriptId), runId), { recursive: true, force: true });
+    await rm(scratchDir(ctx.config, transcriptId, runId), { recursive: true, force: true });
     const reason = stage === 'prepare' || error instanceof SpeechError ? error.message : `${stage} failed: ${error.message}`;
     await setTranscriptStatus(ctx, transcriptId, 'error', reason);
   },
